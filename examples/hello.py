@@ -1,6 +1,7 @@
 """Hello world: the smallest aioloom application.
 
-Run it with ``python examples/hello.py`` or ``python -m aioloom.web -P 8080 examples.hello:init_app``.
+Run it with ``python examples/hello.py``, or through the CLI:
+``python -m aioloom.web -P 8080 examples.hello:init_app``.
 """
 
 from aioloom import web

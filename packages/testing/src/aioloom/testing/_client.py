@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from ._response import ClientResponse
 from ._server import TestServer
 
 __all__ = ["TestClient"]
@@ -29,14 +30,22 @@ class TestClient:
             raise RuntimeError("the test client is not started; use 'async with' or start_server()")
         return self._http
 
-    async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return await self.http.request(method, path, **kwargs)
+    def make_url(self, path: str) -> str:
+        return str(self.server.make_url(path))
 
-    async def get(self, path: str, **kwargs: Any) -> httpx.Response:
+    async def request(self, method: str, path: str, **kwargs: Any) -> ClientResponse:
+        response = await self.http.request(method, path, **kwargs)
+        await response.aread()
+        return ClientResponse(response)
+
+    async def get(self, path: str, **kwargs: Any) -> ClientResponse:
         return await self.request("GET", path, **kwargs)
 
-    async def post(self, path: str, **kwargs: Any) -> httpx.Response:
+    async def post(self, path: str, **kwargs: Any) -> ClientResponse:
         return await self.request("POST", path, **kwargs)
+
+    async def head(self, path: str, **kwargs: Any) -> ClientResponse:
+        return await self.request("HEAD", path, **kwargs)
 
     async def close(self) -> None:
         if self._http is not None:

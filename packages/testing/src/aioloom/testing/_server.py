@@ -6,7 +6,7 @@ from types import TracebackType
 
 from yarl import URL
 
-from aioloom.web import AppRunner, Application, TCPSite
+from aioloom.web import Application, AppRunner, TCPSite
 
 __all__ = ["TestServer"]
 

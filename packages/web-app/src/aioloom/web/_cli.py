@@ -33,7 +33,9 @@ def _load_factory(entry: str, parser: argparse.ArgumentParser) -> Application:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m aioloom.web", description="Serve an app.")
-    parser.add_argument("entry_func", help="callable returning the app, as 'package.module:factory'")
+    parser.add_argument(
+        "entry_func", help="callable returning the app, as 'package.module:factory'"
+    )
     parser.add_argument("-H", "--hostname", default="localhost", help="TCP/IP hostname to serve on")
     parser.add_argument("-P", "--port", type=int, default=8080, help="TCP/IP port to serve on")
     args = parser.parse_args(argv)

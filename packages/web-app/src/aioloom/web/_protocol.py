@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable
 
 from aioloom.http_parser import (
     Body,
-    EndOfMessage,
     HttpParserError,
     RequestHead,
     RequestParser,
@@ -68,7 +67,7 @@ class HttpProtocol(asyncio.Protocol):
             elif isinstance(event, Body):
                 if self._current is not None:
                     self._current._feed_body(event.data)
-            elif isinstance(event, EndOfMessage) and self._current is not None:
+            elif self._current is not None:  # EndOfMessage
                 self._current._end_body()
         if len(self._queue) >= MAX_QUEUED_REQUESTS and self._transport is not None:
             self._transport.pause_reading()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 
 from ._app import Application
@@ -11,7 +12,9 @@ from ._runner import AppRunner, TCPSite
 __all__ = ["run_app"]
 
 
-async def _serve(app: Application, host: str, port: int, print_: Callable[..., None] | None) -> None:
+async def _serve(
+    app: Application, host: str, port: int, print_: Callable[..., None] | None
+) -> None:
     runner = AppRunner(app)
     await runner.setup()
     site = TCPSite(runner, host, port)
@@ -29,9 +32,7 @@ def run_app(
     *,
     host: str = "0.0.0.0",
     port: int = 8080,
-    print: Callable[..., None] | None = print,  # noqa: A002 - aiohttp's keyword name
+    print: Callable[..., None] | None = print,
 ) -> None:
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(app, host, port, print))
-    except KeyboardInterrupt:
-        pass

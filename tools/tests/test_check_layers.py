@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+TOOLS = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("check_layers", TOOLS / "check_layers.py")
+assert _spec is not None
+assert _spec.loader is not None
+check_layers = importlib.util.module_from_spec(_spec)
+sys.modules["check_layers"] = check_layers
+_spec.loader.exec_module(check_layers)
+
+
+def _package(root: Path, folder: str, dist: str, module: str, deps: list[str], code: str) -> None:
+    base = root / "packages" / folder
+    (base / "src" / "aioloom" / module).mkdir(parents=True)
+    quoted = ", ".join(f'"{d}"' for d in deps)
+    (base / "pyproject.toml").write_text(
+        f'[project]\nname = "{dist}"\nversion = "0.1.0"\ndependencies = [{quoted}]\n'
+    )
+    (base / "src" / "aioloom" / module / "__init__.py").write_text(code)
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    _package(tmp_path, "router", "aioloom-router", "router", ["yarl"], "import yarl\n")
+    _package(tmp_path, "http-parser", "aioloom-http-parser", "http_parser", [], "import re\n")
+    _package(
+        tmp_path,
+        "web-app",
+        "aioloom-web",
+        "web",
+        ["aioloom-router==0.1.0", "aioloom-http-parser==0.1.0"],
+        "import asyncio\nfrom aioloom.router import x\nfrom aioloom import http_parser\n",
+    )
+    return tmp_path
+
+
+def test_clean_tree_passes(tree: Path) -> None:
+    assert check_layers.check(tree) == []
+
+
+def test_catches_import_of_undeclared_package(tree: Path) -> None:
+    init = tree / "packages/router/src/aioloom/router/__init__.py"
+    init.write_text("from aioloom.web import Application\n")
+    [violation] = check_layers.check(tree)
+    assert "aioloom.router imports aioloom.web" in violation.message
+    assert "does not depend on aioloom-web" in violation.message
+    assert violation.line == 1
+
+
+def test_catches_from_aioloom_import_form(tree: Path) -> None:
+    init = tree / "packages/router/src/aioloom/router/__init__.py"
+    init.write_text("import yarl\nfrom aioloom import http_parser\n")
+    [violation] = check_layers.check(tree)
+    assert "aioloom.http_parser" in violation.message
+    assert violation.line == 2
+
+
+def test_catches_networking_in_sans_io_package(tree: Path) -> None:
+    init = tree / "packages/http-parser/src/aioloom/http_parser/__init__.py"
+    init.write_text("import re\nimport asyncio.streams\n")
+    [violation] = check_layers.check(tree)
+    assert "sans-IO package aioloom.http_parser imports asyncio" in violation.message
+
+
+def test_main_exit_status(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert check_layers.main(["--root", str(tree)]) == 0
+    (tree / "packages/router/src/aioloom/router/__init__.py").write_text("import aioloom.web\n")
+    assert check_layers.main(["--root", str(tree)]) == 1
+    assert "1 layering violation(s)" in capsys.readouterr().out
+
+
+def test_the_repository_itself_is_clean() -> None:
+    assert check_layers.check(TOOLS.parent) == []

@@ -27,7 +27,7 @@ class TestServer:
         await self._runner.setup()
         site = TCPSite(self._runner, self.host, self.port)
         await site.start()
-        self.port = site.addresses[0][1]
+        self.port = int(self._runner.addresses[0][1])
 
     def make_url(self, path: str) -> URL:
         return URL.build(scheme="http", host=self.host, port=self.port).join(URL(path))

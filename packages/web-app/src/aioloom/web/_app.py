@@ -1,59 +1,291 @@
-"""The Application: a router, state and lifecycle signals."""
+"""The Application: router, typed state, middlewares, signals and sub-apps."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
-from typing import Any
+import logging
+import warnings
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, MutableMapping
+from functools import partial, update_wrapper
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
-from aioloom.router import UrlDispatcher
+from aioloom.router import MatchInfo
 
-from ._request import Request
-from ._response import Response
+from ._cleanup_ctx import CleanupContext
+from ._keys import AppKey, NotAppKeyWarning
+from ._routing import UrlDispatcher
+from ._signals import FrozenList, Signal
+from ._typedefs import Handler, Middleware
 
-__all__ = ["Application", "Handler"]
+if TYPE_CHECKING:
+    from aioloom.router import DomainResource, PrefixedResource
 
-Handler = Callable[[Request], Awaitable[Response]]
-_Signal = list[Callable[["Application"], Awaitable[None]]]
+    from ._request import Request
+    from ._response import StreamResponse
+
+__all__ = ["Application"]
+
+T = TypeVar("T")
+web_logger = logging.getLogger("aioloom.web")
 
 
-class Application(MutableMapping[str, Any]):
-    def __init__(self) -> None:
-        self._router: UrlDispatcher[Handler] = UrlDispatcher()
-        self._state: dict[str, Any] = {}
-        self.on_startup: _Signal = []
-        self.on_shutdown: _Signal = []
-        self.on_cleanup: _Signal = []
+class Application(MutableMapping[str | AppKey[Any], Any]):
+    """An application: routes, state typed by ``AppKey``, lifecycle signals.
+
+    It freezes when started: routes, middlewares, signals and state then refuse
+    changes, so every request sees one consistent configuration.
+    """
+
+    def __init__(
+        self,
+        *,
+        logger: logging.Logger = web_logger,
+        middlewares: Iterable[Middleware] = (),
+        handler_args: Mapping[str, Any] | None = None,
+        client_max_size: int = 1024**2,
+        debug: bool = False,
+        router: UrlDispatcher | None = None,
+    ) -> None:
+        self._router = router if router is not None else UrlDispatcher()
+        self.logger = logger
+        self._debug = debug
+        self._handler_args = dict(handler_args or {})
+        self._client_max_size = client_max_size
+        self._middlewares: FrozenList[Middleware] = FrozenList(middlewares)
+        self._state: dict[str | AppKey[Any], Any] = {}
+        self._frozen = False
+        self._pre_frozen = False
+        self._subapps: list[Application] = []
+        self._on_startup: Signal = Signal(self)
+        self._on_shutdown: Signal = Signal(self)
+        self._on_cleanup: Signal = Signal(self)
+        self._on_response_prepare: Signal = Signal(self)
+        self._cleanup_ctx = CleanupContext()
+        # Contexts start before, and clean up before, the callbacks users append.
+        self._on_startup.append(self._cleanup_ctx._on_startup)
+        self._on_cleanup.append(self._cleanup_ctx._on_cleanup)
+        self._middleware_chain: tuple[Middleware, ...] = ()
+
+    # -- configuration ---------------------------------------------------------------
 
     @property
-    def router(self) -> UrlDispatcher[Handler]:
+    def router(self) -> UrlDispatcher:
         return self._router
 
+    @property
+    def middlewares(self) -> FrozenList[Middleware]:
+        return self._middlewares
+
+    @property
+    def debug(self) -> bool:
+        return self._debug
+
+    @property
+    def on_startup(self) -> Signal:
+        return self._on_startup
+
+    @property
+    def on_shutdown(self) -> Signal:
+        return self._on_shutdown
+
+    @property
+    def on_cleanup(self) -> Signal:
+        return self._on_cleanup
+
+    @property
+    def on_response_prepare(self) -> Signal:
+        return self._on_response_prepare
+
+    @property
+    def cleanup_ctx(self) -> CleanupContext:
+        return self._cleanup_ctx
+
+    @property
+    def client_max_size(self) -> int:
+        return self._client_max_size
+
+    def add_subapp(self, prefix: str, subapp: Application) -> PrefixedResource[Handler]:
+        """Serve ``subapp`` under ``prefix``; its middlewares run inside this app's."""
+        if not isinstance(prefix, str):
+            raise TypeError("prefix must be a str")
+        prefix = prefix.rstrip("/")
+        if not prefix:
+            raise ValueError("a sub-application prefix cannot be empty or '/'")
+        self._check_subapp(subapp)
+        resource = self._router.add_prefixed_router(prefix, subapp.router, owner=subapp)
+        self._adopt(subapp)
+        return resource
+
+    def add_domain(self, domain: str, subapp: Application) -> DomainResource[Handler]:
+        """Serve ``subapp`` for requests whose Host matches ``domain`` (``*.x.com`` too)."""
+        if not isinstance(domain, str):
+            raise TypeError("domain must be a str")
+        self._check_subapp(subapp)
+        resource = self._router.add_domain_router(domain, subapp.router, owner=subapp)
+        self._adopt(subapp)
+        return resource
+
+    def _check_subapp(self, subapp: Application) -> None:
+        if self._frozen:
+            raise RuntimeError("cannot add a sub-application to a started application")
+        if subapp._frozen or subapp._pre_frozen:
+            raise RuntimeError("cannot add a sub-application that was started or added before")
+        if subapp is self:
+            raise ValueError("an application cannot be its own sub-application")
+
+    def _adopt(self, subapp: Application) -> None:
+        for name in ("on_startup", "on_shutdown", "on_cleanup"):
+            signal: Signal = getattr(subapp, name)
+            getattr(self, name).append(partial(_send_to, signal, subapp))
+        self._subapps.append(subapp)
+        subapp.pre_freeze()
+
+    # -- freezing ---------------------------------------------------------------------
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen
+
+    def pre_freeze(self) -> None:
+        if self._pre_frozen:
+            return
+        self._pre_frozen = True
+        self._middlewares.freeze()
+        self._on_startup.freeze()
+        self._on_shutdown.freeze()
+        self._on_cleanup.freeze()
+        self._on_response_prepare.freeze()
+        self._cleanup_ctx.freeze()
+        # Outer middlewares run first: wrap from the last to the first.
+        self._middleware_chain = (_set_current_app(self), *self._middlewares)
+        for middleware in self._middlewares:
+            if getattr(middleware, "__middleware_version__", None) != 1:
+                raise TypeError(
+                    f"{middleware!r} is not a middleware: decorate it with @web.middleware"
+                )
+
     def freeze(self) -> None:
+        if self._frozen:
+            return
+        self.pre_freeze()
+        self._frozen = True
+        for subapp in self._subapps:
+            subapp.freeze()
         self._router.freeze()
 
+    # -- lifecycle ----------------------------------------------------------------------
+
     async def startup(self) -> None:
-        for callback in self.on_startup:
-            await callback(self)
+        await self._on_startup.send(self)
 
     async def shutdown(self) -> None:
-        for callback in self.on_shutdown:
-            await callback(self)
+        await self._on_shutdown.send(self)
 
     async def cleanup(self) -> None:
-        for callback in self.on_cleanup:
-            await callback(self)
+        await self._on_cleanup.send(self)
 
-    def __getitem__(self, key: str) -> Any:
+    def __call__(self) -> Application:
+        """gunicorn calls the object it is given; an app stands for its own factory."""
+        return self
+
+    # -- request handling -------------------------------------------------------------
+
+    async def _handle(self, request: Request) -> StreamResponse:
+        from ._dispatch import run_handler
+
+        match_info: MatchInfo[Handler] = self._router.resolve(request)
+        match_info.add_app(self)
+        match_info.freeze()
+        request._match_info = match_info
+        return await run_handler(request, match_info)
+
+    def _wrap(self, handler: Handler, match_info: MatchInfo[Handler]) -> Handler:
+        apps = cast("tuple[Application, ...]", match_info.apps)
+        for app in reversed(apps):
+            for middleware in reversed(app._middleware_chain):
+                # aiohttp passes the next handler by keyword; partial keeps the frame count low.
+                bound = cast(Handler, partial(cast(Callable[..., Any], middleware), handler=handler))
+                handler = update_wrapper(bound, handler)
+        return handler
+
+    # -- state ---------------------------------------------------------------------------
+
+    def _check_frozen(self) -> None:
+        if self._frozen:
+            raise RuntimeError(
+                "cannot change the state of a started application; "
+                "set it before startup or store mutable objects in it"
+            )
+
+    @overload
+    def __getitem__(self, key: AppKey[T]) -> T: ...
+    @overload
+    def __getitem__(self, key: str) -> Any: ...
+    def __getitem__(self, key: str | AppKey[Any]) -> Any:
         return self._state[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    @overload
+    def __setitem__(self, key: AppKey[T], value: T) -> None: ...
+    @overload
+    def __setitem__(self, key: str, value: Any) -> None: ...
+    def __setitem__(self, key: str | AppKey[Any], value: Any) -> None:
+        self._check_frozen()
+        if not isinstance(key, AppKey):
+            warnings.warn(
+                "It is recommended to use web.AppKey instances for keys.\n"
+                "https://docs.aiohttp.org/en/stable/web_advanced.html#application-s-config",
+                NotAppKeyWarning,
+                stacklevel=2,
+            )
         self._state[key] = value
 
-    def __delitem__(self, key: str) -> None:
+    def __delitem__(self, key: str | AppKey[Any]) -> None:
+        self._check_frozen()
         del self._state[key]
 
-    def __iter__(self) -> Iterator[str]:
+    @overload  # type: ignore[override]
+    def get(self, key: AppKey[T], default: None = ...) -> T | None: ...
+    @overload
+    def get(self, key: AppKey[T], default: T) -> T: ...
+    @overload
+    def get(self, key: str, default: Any = ...) -> Any: ...
+    def get(self, key: str | AppKey[Any], default: Any = None) -> Any:
+        return self._state.get(key, default)
+
+    def __iter__(self) -> Iterator[str | AppKey[Any]]:
         return iter(self._state)
 
     def __len__(self) -> int:
         return len(self._state)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        return f"<Application 0x{id(self):x}>"
+
+
+async def _send_to(signal: Signal, subapp: Application, app: Application) -> None:
+    """Deliver a parent's lifecycle signal to a sub-app, with the sub-app as argument."""
+    await signal.send(subapp)
+
+
+def _set_current_app(app: Application) -> Middleware:
+    async def set_current_app(request: Request, handler: Handler) -> StreamResponse:
+        match_info = request.match_info
+        previous = match_info.current_app
+        match_info.current_app = app
+        try:
+            return await handler(request)
+        finally:
+            match_info.current_app = previous
+
+    set_current_app.__middleware_version__ = 1  # type: ignore[attr-defined]
+    return set_current_app
+
+
+CleanupCallback = Callable[[Application], AsyncIterator[None]]

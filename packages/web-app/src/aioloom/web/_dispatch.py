@@ -1,31 +1,69 @@
-"""From a request to a response: routing, the handler, and error mapping."""
+"""From a routed request to a response: Expect, middlewares, the handler."""
 
 from __future__ import annotations
 
-import logging
+import inspect
+from typing import TYPE_CHECKING, cast
 
-from ._app import Application
-from ._exceptions import HTTPException, HTTPInternalServerError, HTTPMethodNotAllowed, HTTPNotFound
+from aioloom.router import MatchInfo
+
+from ._exceptions import HTTPExpectationFailed, HTTPMethodNotAllowed, HTTPNotFound
 from ._request import Request
-from ._response import Response
+from ._response import StreamResponse
+from ._typedefs import Handler
 
-__all__ = ["handle_request"]
+if TYPE_CHECKING:
+    from ._app import Application
 
-server_logger = logging.getLogger("aioloom.web.server")
+__all__ = ["run_handler", "default_expect_handler"]
 
 
-async def handle_request(app: Application, request: Request) -> Response:
-    try:
-        match = app.router.resolve(request)
-        handler = match.handler
-        if handler is None:
-            if match.http_status == 405:
-                raise HTTPMethodNotAllowed(request.method, match.allowed_methods)
-            raise HTTPNotFound()
-        request.match_info = dict(match)
-        return await handler(request)
-    except HTTPException as exc:
-        return exc
-    except Exception:
-        server_logger.exception("Error handling request %s %s", request.method, request.path)
-        return HTTPInternalServerError()
+async def default_expect_handler(request: Request) -> None:
+    """``100-continue`` gets an interim ``100 Continue``; anything else 417."""
+    expect = request.headers.get("Expect", "")
+    if request.version == (1, 1):
+        if expect.lower() == "100-continue":
+            request._send_continue()
+        else:
+            raise HTTPExpectationFailed(text=f"Unknown Expect: {expect}")
+
+
+def _route_error(match_info: MatchInfo[Handler]) -> Handler:
+    if match_info.http_status == 405:
+        allowed = match_info.allowed_methods
+
+        async def method_not_allowed(request: Request) -> StreamResponse:
+            raise HTTPMethodNotAllowed(request.method, allowed)
+
+        return method_not_allowed
+
+    async def not_found(request: Request) -> StreamResponse:
+        raise HTTPNotFound()
+
+    return not_found
+
+
+def _as_coroutine(handler: Handler) -> Handler:
+    """Handlers may be coroutine functions, plain functions, or View classes."""
+    if inspect.iscoroutinefunction(handler):
+        return handler
+
+    async def call(request: Request) -> StreamResponse:
+        result: object = handler(request)
+        if inspect.isawaitable(result):
+            return cast(StreamResponse, await result)
+        return cast(StreamResponse, result)
+
+    return call
+
+
+async def run_handler(request: Request, match_info: MatchInfo[Handler]) -> StreamResponse:
+    handler = match_info.handler
+    handler = _route_error(match_info) if handler is None else _as_coroutine(handler)
+    if "Expect" in request.headers:
+        expect_handler = match_info.expect_handler or default_expect_handler
+        response = await expect_handler(request)
+        if response is not None:
+            return cast(StreamResponse, response)
+    app = cast("Application", match_info.current_app)
+    return await app._wrap(handler, match_info)(request)

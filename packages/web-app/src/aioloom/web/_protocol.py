@@ -1,122 +1,447 @@
-"""The connection protocol: bytes from a socket to handler calls and back.
+"""The connection protocol: one ``asyncio.Protocol`` per client connection.
 
-One ``asyncio.Protocol`` per connection. Parsed requests wait in a bounded
-queue and are answered strictly in order; when the queue is full, reading from
-the socket pauses until a response goes out.
+Rules, in order of importance:
+* Requests on a connection are answered strictly in order, one handler at a
+  time; each handler runs in its own task, in a fresh copy of the connection's
+  context, so context changes made by one request never reach the next.
+* Parsed but unanswered requests wait in a bounded queue; when it is full,
+  reading from the socket pauses. A request body streams into the handler
+  with the same pause/resume flow control.
+* Every wait has a deadline: the request head (slow clients), the idle
+  keep-alive period, and graceful shutdown.
+* Bad bytes get the parser's 4xx and the connection closes; a handler's bug
+  gets a logged 500. Nothing the client does can raise out of this class.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import logging
+import traceback
 from collections import deque
-from collections.abc import Awaitable, Callable
+from html import escape
+from typing import TYPE_CHECKING, Protocol, cast
 
 from aioloom.http_parser import (
     Body,
+    EndOfMessage,
     HttpParserError,
+    Limits,
     RequestHead,
     RequestParser,
-    serialize_response_head,
 )
 
-from ._app import Application
-from ._request import Request
-from ._response import Response
+from ._exceptions import HTTPException
+from ._response import Response, StreamResponse
+from ._streams import EMPTY_PAYLOAD, StreamReader
 
-__all__ = ["HttpProtocol"]
+if TYPE_CHECKING:
+    from ._access_log import AbstractAccessLogger
+    from ._request import BaseRequest
+    from ._server import Server
 
-RequestHandler = Callable[[Request], Awaitable[Response]]
+__all__ = ["RequestHandler", "UpgradeTarget"]
 
-MAX_QUEUED_REQUESTS = 32
+server_logger = logging.getLogger("aioloom.web.server")
 
 
-class HttpProtocol(asyncio.Protocol):
-    def __init__(self, app: Application, handler: RequestHandler) -> None:
-        self._app = app
-        self._handler = handler
-        self._parser = RequestParser()
-        self._transport: asyncio.Transport | None = None
-        self._queue: deque[Request] = deque()
-        self._current: Request | None = None
-        self._wakeup: asyncio.Event = asyncio.Event()
-        self._worker: asyncio.Task[None] | None = None
-        self._reading_paused = False
-        self._closing = False
+class UpgradeTarget(Protocol):
+    """Who receives the bytes once a connection has switched protocols."""
+
+    def data_received(self, data: bytes) -> None: ...
+    def eof_received(self) -> None: ...
+    def connection_lost(self, exc: BaseException | None) -> None: ...
+
+
+class RequestHandler(asyncio.Protocol):
+    """Turns a byte stream into requests for ``server.handler`` and writes the answers."""
+
+    def __init__(
+        self,
+        server: Server,
+        *,
+        keepalive_timeout: float = 75.0,
+        read_header_timeout: float = 60.0,
+        max_line_size: int = 8190,
+        max_field_size: int = 8190,
+        max_headers: int = 128,
+        max_pipelined_requests: int = 32,
+        read_bufsize: int = 2**16,
+        access_logger: AbstractAccessLogger | None = None,
+        handler_cancellation: bool = False,
+        debug: bool = False,
+    ) -> None:
+        self._server = server
+        self._loop = asyncio.get_running_loop()
+        self._parser = RequestParser(
+            Limits(max_line_size=max_line_size, max_field_size=max_field_size, max_headers=max_headers)
+        )
+        self._keepalive_timeout = keepalive_timeout
+        self._read_header_timeout = read_header_timeout
+        self._max_pipelined = max(1, max_pipelined_requests)
+        self._read_bufsize = read_bufsize
+        self._access_logger = access_logger
+        self._handler_cancellation = handler_cancellation
+        self._debug = debug
+
+        self.transport: asyncio.Transport | None = None
+        self._context = contextvars.copy_context()
+        self._queue: deque[BaseRequest] = deque()
+        self._payload: StreamReader | None = None  # body being received now
+        self._task: asyncio.Task[None] | None = None  # handler running now
+        self._reading_paused_by: set[str] = set()
+        self._writing_paused = False
+        self._drain_waiter: asyncio.Future[None] | None = None
+        self._keepalive_handle: asyncio.TimerHandle | None = None
+        self._header_handle: asyncio.TimerHandle | None = None
+        self._close_after_current = False
+        self._upgrade: UpgradeTarget | None = None
+        self._upgrade_buffer = bytearray()
+        self._lost = False
+        self._error_task: asyncio.Task[None] | None = None
+
+    # -- asyncio.Protocol ----------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         if not isinstance(transport, asyncio.Transport):
-            raise TypeError("HttpProtocol needs a stream transport")
-        self._transport = transport
-        self._worker = asyncio.get_running_loop().create_task(self._serve())
+            raise TypeError("RequestHandler needs a stream transport")
+        self.transport = transport
+        self._server._connection_made(self)
+        self._arm_keepalive()
 
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._closing = True
-        self._transport = None
-        self._wakeup.set()
+    def connection_lost(self, exc: BaseException | None) -> None:
+        self._lost = True
+        self._server._connection_lost(self)
+        self._cancel_timers()
+        lost = ConnectionResetError("Connection lost")
+        if self._payload is not None and not self._payload.is_eof():
+            self._payload.set_exception(lost)
+        for request in self._queue:
+            request.content.set_exception(lost)
+        self._queue.clear()
+        waiter = self._drain_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(lost)
+        if self._upgrade is not None:
+            self._upgrade.connection_lost(exc)
+        if self._task is not None and self._handler_cancellation:
+            self._task.cancel()
+        self.transport = None
+
+    def eof_received(self) -> bool | None:
+        if self._upgrade is not None:
+            self._upgrade.eof_received()
+            return True
+        if self._payload is not None and not self._payload.is_eof():
+            self._payload.set_exception(ConnectionResetError("Connection closed mid-body"))
+        return None  # close the transport once our writes are done
+
+    def pause_writing(self) -> None:
+        self._writing_paused = True
+
+    def resume_writing(self) -> None:
+        self._writing_paused = False
+        waiter = self._drain_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def data_received(self, data: bytes) -> None:
+        if self._upgrade is not None:
+            self._upgrade.data_received(data)
+            return
+        if self._close_after_current and self._task is None and not self._queue:
+            return  # shutting down: ignore new requests on an idle connection
+        if self._keepalive_handle is not None:
+            self._keepalive_handle.cancel()
+            self._keepalive_handle = None
         try:
             events = self._parser.feed(data)
         except HttpParserError as error:
             self._reject(error)
             return
         for event in events:
-            if isinstance(event, RequestHead):
-                self._current = Request(event, self._app)
-                self._queue.append(self._current)
-            elif isinstance(event, Body):
-                if self._current is not None:
-                    self._current._feed_body(event.data)
-            elif self._current is not None:  # EndOfMessage
-                self._current._end_body()
-        if len(self._queue) >= MAX_QUEUED_REQUESTS and self._transport is not None:
-            self._transport.pause_reading()
-            self._reading_paused = True
-        self._wakeup.set()
+            kind = type(event)
+            if kind is Body:
+                if self._payload is not None:
+                    self._payload.feed_data(event.data)  # type: ignore[union-attr]
+            elif kind is RequestHead:
+                self._on_head(event)  # type: ignore[arg-type]
+            elif kind is EndOfMessage:
+                if self._payload is not None:
+                    self._payload.feed_eof()
+                    self._payload = None
+            else:  # bytes after an upgrade request: kept for the new protocol
+                self._upgrade_buffer += getattr(event, "data", b"")
+        if not self._queue and self._task is None:
+            self._arm_header_deadline()
+        self._maybe_start_next()
+        if len(self._queue) >= self._max_pipelined:
+            self._pause_reading("pipeline")
+
+    # -- flow control -------------------------------------------------------------------
+
+    def _pause_reading(self, reason: str) -> None:
+        if not self._reading_paused_by and self.transport is not None:
+            self.transport.pause_reading()
+        self._reading_paused_by.add(reason)
+
+    def _resume_reading(self, reason: str) -> None:
+        self._reading_paused_by.discard(reason)
+        if not self._reading_paused_by and self.transport is not None and not self._lost:
+            self.transport.resume_reading()
+
+    def pause_reading(self) -> None:
+        """Called by a request body stream that has buffered enough."""
+        self._pause_reading("body")
+
+    def resume_reading(self) -> None:
+        self._resume_reading("body")
+
+    # -- the write side (StreamWriter's target) ----------------------------------------
+
+    def write(self, data: bytes) -> None:
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
+        transport.write(data)
+
+    def writing_paused(self) -> bool:
+        return self._writing_paused
+
+    async def drain(self) -> None:
+        if self._lost:
+            raise ConnectionResetError("Connection lost")
+        if not self._writing_paused:
+            return
+        self._drain_waiter = self._loop.create_future()
+        try:
+            await self._drain_waiter
+        finally:
+            self._drain_waiter = None
+
+    # -- requests -----------------------------------------------------------------------
+
+    def _on_head(self, head: RequestHead) -> None:
+        if self._header_handle is not None:
+            self._header_handle.cancel()
+            self._header_handle = None
+        if head.chunked or head.content_length:
+            payload = StreamReader(self, limit=self._read_bufsize)
+            self._payload = payload
+        else:
+            payload = EMPTY_PAYLOAD
+            self._payload = None
+        self._queue.append(self._server._make_request(head, payload, self))
+
+    def _maybe_start_next(self) -> None:
+        if self._task is not None or not self._queue or self._lost:
+            return
+        request = self._queue.popleft()
+        if len(self._queue) < self._max_pipelined // 2:
+            self._resume_reading("pipeline")
+        # A fresh copy of the connection's context for every request.
+        self._task = self._loop.create_task(
+            self._handle(request), context=self._context.copy()
+        )
+        request._task = self._task
+
+    async def _handle(self, request: BaseRequest) -> None:
+        started = self._loop.time()
+        response: StreamResponse | None = None
+        try:
+            try:
+                response = cast("StreamResponse | None", await self._server.handler(request))
+            except HTTPException as exc:
+                response = _fresh(exc)
+            except asyncio.CancelledError:
+                if self._lost:
+                    return
+                raise
+            except ConnectionError:
+                return  # the peer went away mid-request
+            except Exception as exc:
+                response = self._error_response(request, exc)
+            if response is None:
+                response = self._error_response(
+                    request, TypeError("the handler returned None instead of a response")
+                )
+            await self._finish(request, response)
+        except ConnectionError:
+            pass
+        except Exception as exc:  # a failure while sending: nothing more can be said
+            server_logger.exception("Error sending the response: %s", exc)
+            self._close_after_current = True
+        finally:
+            if response is not None and self._access_logger is not None:
+                self._log_access(request, response, self._loop.time() - started)
+            self._task = None
+            self._after_response(request, response)
+
+    async def _finish(self, request: BaseRequest, response: StreamResponse) -> None:
+        if not response.prepared:
+            try:
+                await response.prepare(request)
+            except HTTPException as exc:  # e.g. on_response_prepare rejected it
+                response = _fresh(exc)
+                await response.prepare(request)
+        await response.write_eof()
+
+    def _after_response(self, request: BaseRequest, response: StreamResponse | None) -> None:
+        keep_alive = (
+            response is not None
+            and bool(response.keep_alive)
+            and not self._close_after_current
+            and self._upgrade is None
+            and request.content.at_eof()  # an unread body would desync the next request
+        )
+        if self._upgrade is not None:
+            return
+        if not keep_alive:
+            self._close()
+            return
+        if self._queue:
+            self._maybe_start_next()
+        else:
+            self._arm_keepalive()
+
+    def _error_response(self, request: BaseRequest, exc: BaseException) -> Response:
+        server_logger.error("Error handling request %s %s", request.method, request.path,
+                            exc_info=exc)
+        if self._debug:
+            text = "".join(traceback.format_exception(exc))
+            body = f"<h1>500 Internal Server Error</h1><pre>{escape(text)}</pre>"
+            response = Response(status=500, text=body, content_type="text/html")
+        else:
+            response = Response(
+                status=500, text="500 Internal Server Error\n\nServer got itself in trouble"
+            )
+        response.force_close()
+        return response
 
     def _reject(self, error: HttpParserError) -> None:
-        # Answer the requests already queued, then this error, then close.
-        self._closing = True
-        response = Response(status=error.status, text=f"{error.status}: {error.message}")
-        response.headers["Connection"] = "close"
-        self._pending_error = response
-        self._wakeup.set()
+        """A malformed request: answer with the parser's status after what's queued, close."""
+        self._close_after_current = True
+        server_logger.debug("bad request: %s", error.message)
+        head = (
+            f"HTTP/1.1 {error.status} {_REASONS.get(error.status, 'Bad Request')}\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+        )
+        body = f"{error.status}: {error.message}".encode()
+        message = f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body
+        self._pause_reading("error")
 
-    async def _serve(self) -> None:
-        while True:
-            while not self._queue:
-                if self._closing:
-                    error = getattr(self, "_pending_error", None)
-                    if error is not None and self._transport is not None:
-                        self._write(error, head_only=False)
-                    self._close()
-                    return
-                self._wakeup.clear()
-                await self._wakeup.wait()
-            request = self._queue.popleft()
-            if self._reading_paused and len(self._queue) < MAX_QUEUED_REQUESTS // 2:
-                if self._transport is not None:
-                    self._transport.resume_reading()
-                self._reading_paused = False
-            response = await self._handler(request)
-            if self._transport is None:
-                return
-            keep_alive = request.keep_alive and not self._closing
-            if not keep_alive:
-                response.headers["Connection"] = "close"
-            self._write(response, head_only=request.method == "HEAD")
-            if not keep_alive:
-                self._close()
-                return
+        async def answer_after_queue() -> None:
+            while self._task is not None:
+                await asyncio.wait([self._task])
+            if self.transport is not None and not self.transport.is_closing():
+                self.transport.write(message)
+            self._close()
 
-    def _write(self, response: Response, *, head_only: bool) -> None:
-        if self._transport is None:
-            return
-        response.headers["Content-Length"] = str(len(response.body))
-        head = serialize_response_head(response.status, response.reason, response.headers.items())
-        self._transport.write(head if head_only else head + response.body)
+        self._error_task = self._loop.create_task(answer_after_queue())
+
+    # -- upgrades (WebSocket) --------------------------------------------------------------
+
+    def switch_protocols(self, target: UpgradeTarget) -> bytes:
+        """Hand the connection to ``target``; returns the bytes already read past the head."""
+        self._upgrade = target
+        self._cancel_timers()
+        leftover = bytes(self._upgrade_buffer)
+        self._upgrade_buffer.clear()
+        return leftover
+
+    # -- timers and closing ----------------------------------------------------------------
+
+    def _arm_keepalive(self) -> None:
+        if self._keepalive_timeout and self._keepalive_handle is None:
+            self._keepalive_handle = self._loop.call_later(
+                self._keepalive_timeout, self._on_idle_timeout
+            )
+
+    def _on_idle_timeout(self) -> None:
+        self._keepalive_handle = None
+        if self._task is None and not self._queue:
+            self._close()
+
+    def _arm_header_deadline(self) -> None:
+        if self._read_header_timeout and self._header_handle is None and self._parser_buffered():
+            self._header_handle = self._loop.call_later(
+                self._read_header_timeout, self._on_header_timeout
+            )
+
+    def _parser_buffered(self) -> bool:
+        buffered = getattr(self._parser, "buffered", None)
+        if buffered is None:
+            buffered = len(getattr(self._parser, "_buffer", b""))
+        return bool(buffered)
+
+    def _on_header_timeout(self) -> None:
+        self._header_handle = None
+        if self._task is None and not self._queue and self.transport is not None:
+            self.transport.write(
+                b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
+                b"Content-Length: 0\r\n\r\n"
+            )
+            self._close()
+
+    def _cancel_timers(self) -> None:
+        for handle in (self._keepalive_handle, self._header_handle):
+            if handle is not None:
+                handle.cancel()
+        self._keepalive_handle = self._header_handle = None
 
     def _close(self) -> None:
-        if self._transport is not None:
-            self._transport.close()
-            self._transport = None
+        self._cancel_timers()
+        if self.transport is not None:
+            self.transport.close()
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None or bool(self._queue)
+
+    @property
+    def task(self) -> asyncio.Task[None] | None:
+        return self._task
+
+    def close_when_idle(self) -> None:
+        """Graceful shutdown: close now if idle, else after the current response."""
+        self._close_after_current = True
+        if not self.busy:
+            self._close()
+
+    def force_close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        self._close()
+
+    def _log_access(self, request: BaseRequest, response: StreamResponse, elapsed: float) -> None:
+        logger = self._access_logger
+        if logger is None or not logger.enabled:
+            return
+        try:
+            logger.log(request, response, elapsed)
+        except Exception:
+            server_logger.exception("Error in the access logger")
+
+
+def _fresh(exc: HTTPException) -> Response:
+    """A new response from a raised HTTP exception (the same one may be raised twice)."""
+    response = Response(status=exc.status, reason=exc.reason, body=exc.body, headers=exc.headers)
+    for name, morsel in exc.cookies.items():
+        response._cookies[name] = morsel
+    if exc.keep_alive is False:
+        response.force_close()
+    return response
+
+
+_REASONS: dict[int, str] = {
+    400: "Bad Request",
+    408: "Request Timeout",
+    413: "Payload Too Large",
+    414: "URI Too Long",
+    431: "Request Header Fields Too Large",
+    501: "Not Implemented",
+    505: "HTTP Version Not Supported",
+}
+
+

@@ -1,34 +1,145 @@
-"""The request object handed to handlers."""
+"""Requests: ``BaseRequest`` for raw handlers, ``Request`` with app and routing."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+import dataclasses
+import datetime
+import json
+from collections.abc import Iterator, Mapping, MutableMapping
+from http.cookies import CookieError, SimpleCookie
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, cast, overload
 
-from multidict import CIMultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 from yarl import URL
 
 from aioloom.http_parser import RequestHead
 
+from ._exceptions import HTTPRequestEntityTooLarge
+from ._chain_map import ChainMapProxy
+from ._forwarded import parse_forwarded
+from ._headers import ETag, parse_content_type, parse_etags, parse_http_date
+from ._keys import RequestKey
+from ._streams import StreamReader
+from ._typedefs import JSONDecoder
+from ._writer import StreamWriter, WriteTarget
+
 if TYPE_CHECKING:
+    from aioloom.router import MatchInfo
+
     from ._app import Application
+    from ._response import StreamResponse
+    from ._typedefs import Handler
 
-__all__ = ["Request"]
+__all__ = ["BaseRequest", "Request", "HttpVersion", "ConnectionInfo"]
+
+T = TypeVar("T")
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "TRACE", "DELETE"})
 
 
-class Request:
-    """One HTTP request: the parsed head, the body stream and the routing result."""
+class HttpVersion(NamedTuple):
+    major: int
+    minor: int
 
-    def __init__(self, head: RequestHead, app: Application) -> None:
+
+HttpVersion10 = HttpVersion(1, 0)
+HttpVersion11 = HttpVersion(1, 1)
+
+
+class ConnectionInfo(WriteTarget, Protocol):
+    """What a request needs from its connection (the protocol satisfies it)."""
+
+    @property
+    def transport(self) -> asyncio.Transport | None: ...
+
+
+class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
+    """One HTTP request: parsed head, streamed body, and per-request storage."""
+
+    def __init__(
+        self,
+        head: RequestHead,
+        payload: StreamReader,
+        connection: ConnectionInfo,
+        task: asyncio.Task[Any] | None = None,
+        *,
+        client_max_size: int = 1024**2,
+        state: dict[str | RequestKey[Any], Any] | None = None,
+        scheme: str | None = None,
+        host: str | None = None,
+        remote: str | None = None,
+    ) -> None:
         self._head = head
-        self._app = app
-        self._body = bytearray()
-        self._body_done = asyncio.Event()
-        self.match_info: dict[str, str] = {}
+        self._payload = payload
+        self._connection = connection
+        self._task = task
+        self._client_max_size = client_max_size
+        self._state: dict[str | RequestKey[Any], Any] = {} if state is None else state
+        self._scheme = scheme
+        self._host = host
+        self._remote = remote
+        self._read_bytes: bytes | None = None
+        self._post: MultiDictProxy[Any] | None = None
+        self._cache: dict[str, Any] = {}
+        self._version = HttpVersion(head.version.major, head.version.minor)
+
+    def clone(
+        self,
+        *,
+        method: str | None = None,
+        rel_url: str | URL | None = None,
+        headers: Mapping[str, str] | None = None,
+        scheme: str | None = None,
+        host: str | None = None,
+        remote: str | None = None,
+        client_max_size: int | None = None,
+    ) -> BaseRequest:
+        """A copy with some parts replaced; body and storage are shared."""
+        if self._read_bytes is not None and self._payload.at_eof() is False:
+            raise RuntimeError("cannot clone a request whose body is being read")
+        changes: dict[str, Any] = {}
+        if method is not None:
+            changes["method"] = method.upper()
+        if rel_url is not None:
+            url = URL(rel_url)
+            if url.absolute:
+                raise ValueError("rel_url must be a relative URL")
+            changes["url"] = url
+            changes["target"] = str(url)
+        if headers is not None:
+            changes["headers"] = CIMultiDictProxy(CIMultiDict(headers))
+            changes["raw_headers"] = tuple(
+                (k.encode("utf-8"), v.encode("utf-8")) for k, v in headers.items()
+            )
+        clone = self._clone_with(dataclasses.replace(self._head, **changes))
+        clone._scheme = scheme if scheme is not None else self._scheme
+        clone._host = host if host is not None else self._host
+        clone._remote = remote if remote is not None else self._remote
+        if client_max_size is not None:
+            clone._client_max_size = client_max_size
+        clone._read_bytes = self._read_bytes
+        return clone
+
+    def _clone_with(self, head: RequestHead) -> BaseRequest:
+        return BaseRequest(
+            head,
+            self._payload,
+            self._connection,
+            self._task,
+            client_max_size=self._client_max_size,
+            state=self._state,
+        )
+
+    # -- the request line and headers -----------------------------------------------
 
     @property
     def method(self) -> str:
         return self._head.method
+
+    @property
+    def version(self) -> HttpVersion:
+        return self._version
 
     @property
     def rel_url(self) -> URL:
@@ -39,26 +150,321 @@ class Request:
         return self._head.url.path
 
     @property
+    def raw_path(self) -> str:
+        return self._head.url.raw_path_qs if self._head.target.startswith("/") else self._head.target
+
+    @property
+    def path_qs(self) -> str:
+        return str(self._head.url)
+
+    @property
+    def query(self) -> MultiDictProxy[str]:
+        return self._head.url.query
+
+    @property
+    def query_string(self) -> str:
+        return self._head.url.query_string
+
+    @property
     def headers(self) -> CIMultiDictProxy[str]:
         return self._head.headers
 
     @property
-    def app(self) -> Application:
-        return self._app
+    def raw_headers(self) -> tuple[tuple[bytes, bytes], ...]:
+        return self._head.raw_headers
 
     @property
     def keep_alive(self) -> bool:
         return not self._head.should_close
 
-    def _feed_body(self, data: bytes) -> None:
-        self._body += data
+    @property
+    def message(self) -> RequestHead:
+        return self._head
 
-    def _end_body(self) -> None:
-        self._body_done.set()
+    # -- connection facts -----------------------------------------------------------
+
+    @property
+    def transport(self) -> asyncio.Transport | None:
+        return self._connection.transport
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        transport = self._connection.transport
+        return default if transport is None else transport.get_extra_info(name, default)
+
+    @property
+    def task(self) -> asyncio.Task[Any] | None:
+        return self._task
+
+    @property
+    def scheme(self) -> str:
+        if self._scheme is not None:
+            return self._scheme
+        return "https" if self.get_extra_info("sslcontext") is not None else "http"
+
+    @property
+    def secure(self) -> bool:
+        return self.scheme == "https"
+
+    @property
+    def host(self) -> str:
+        """``Host`` header, else the local socket's name; never taken from proxies."""
+        if self._host is not None:
+            return self._host
+        host = self._head.headers.get("Host")
+        if host:
+            return host
+        sockname = self.get_extra_info("sockname")
+        if isinstance(sockname, tuple) and len(sockname) >= 2:
+            return f"{sockname[0]}:{sockname[1]}"
+        return "localhost"
+
+    @property
+    def remote(self) -> str | None:
+        if self._remote is not None:
+            return self._remote
+        peer = self.get_extra_info("peername")
+        if isinstance(peer, list | tuple) and peer:
+            return str(peer[0])
+        return None if peer is None else str(peer)
+
+    @property
+    def url(self) -> URL:
+        return URL.build(scheme=self.scheme, authority=self.host).join(self._head.url)
+
+    @property
+    def forwarded(self) -> tuple[MappingProxyType[str, str], ...]:
+        """Parsed ``Forwarded`` elements (RFC 7239); informational only."""
+        if "forwarded" not in self._cache:
+            self._cache["forwarded"] = parse_forwarded(self.headers.getall("Forwarded", []))
+        result: tuple[MappingProxyType[str, str], ...] = self._cache["forwarded"]
+        return result
+
+    # -- parsed header values ------------------------------------------------------------
+
+    @property
+    def cookies(self) -> Mapping[str, str]:
+        if "cookies" not in self._cache:
+            parsed: dict[str, str] = {}
+            for header in self.headers.getall("Cookie", []):
+                jar: SimpleCookie = SimpleCookie()
+                try:
+                    jar.load(header)
+                except CookieError:
+                    continue  # ignore silently: no client-driven log storms
+                parsed.update({name: morsel.value for name, morsel in jar.items()})
+            self._cache["cookies"] = MappingProxyType(parsed)
+        cookies: Mapping[str, str] = self._cache["cookies"]
+        return cookies
+
+    @property
+    def content_type(self) -> str:
+        return parse_content_type(self.headers.get("Content-Type"))[0]
+
+    @property
+    def charset(self) -> str | None:
+        return parse_content_type(self.headers.get("Content-Type"))[1].get("charset")
+
+    @property
+    def content_length(self) -> int | None:
+        return self._head.content_length
+
+    @property
+    def if_modified_since(self) -> datetime.datetime | None:
+        return parse_http_date(self.headers.get("If-Modified-Since"))
+
+    @property
+    def if_unmodified_since(self) -> datetime.datetime | None:
+        return parse_http_date(self.headers.get("If-Unmodified-Since"))
+
+    @property
+    def if_range(self) -> datetime.datetime | None:
+        return parse_http_date(self.headers.get("If-Range"))
+
+    @property
+    def if_match(self) -> tuple[ETag, ...] | None:
+        return parse_etags(self.headers.get("If-Match"))
+
+    @property
+    def if_none_match(self) -> tuple[ETag, ...] | None:
+        return parse_etags(self.headers.get("If-None-Match"))
+
+    @property
+    def http_range(self) -> slice:
+        """The ``Range`` header as a slice; ``ValueError`` when malformed."""
+        from ._range import parse_range
+
+        return parse_range(self.headers.get("Range"))
+
+    # -- the body ---------------------------------------------------------------------
+
+    @property
+    def content(self) -> StreamReader:
+        return self._payload
+
+    @property
+    def body_exists(self) -> bool:
+        return self._head.chunked or bool(self._head.content_length)
+
+    @property
+    def can_read_body(self) -> bool:
+        return not self._payload.at_eof()
+
+    @property
+    def has_body(self) -> bool:
+        return self.body_exists
+
+    @property
+    def client_max_size(self) -> int:
+        return self._client_max_size
 
     async def read(self) -> bytes:
-        await self._body_done.wait()
-        return bytes(self._body)
+        """The whole body, read once and cached; 413 past ``client_max_size``."""
+        if self._read_bytes is None:
+            limit = self._client_max_size
+            announced = self._head.content_length
+            if limit and announced is not None and announced > limit:
+                raise HTTPRequestEntityTooLarge(max_size=limit, actual_size=announced)
+            body = bytearray()
+            while True:
+                chunk = await self._payload.readany()
+                if not chunk:
+                    break
+                body += chunk
+                if limit and len(body) > limit:
+                    raise HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
+            self._read_bytes = bytes(body)
+        return self._read_bytes
 
     async def text(self) -> str:
-        return (await self.read()).decode("utf-8")
+        body = await self.read()
+        return body.decode(self.charset or "utf-8")
+
+    async def json(self, *, loads: JSONDecoder = json.loads) -> Any:
+        return loads(await self.text())
+
+    async def post(self) -> MultiDictProxy[Any]:
+        """Form fields of an urlencoded or multipart body (cached)."""
+        if self._post is not None:
+            return self._post
+        if self.method not in _BODY_METHODS or self.content_type not in (
+            "",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            self._post = MultiDictProxy(MultiDict())
+            return self._post
+        from ._body_forms import read_post
+
+        self._post = await read_post(self)
+        return self._post
+
+    async def release(self) -> None:
+        """Read and discard the rest of the body."""
+        while not self._payload.at_eof():
+            if not await self._payload.readany():
+                break
+
+    # -- hooks the response calls ------------------------------------------------------------
+
+    async def _prepare_hook(self, response: StreamResponse) -> None:
+        return None
+
+    def _send_continue(self) -> None:
+        """The interim ``100 Continue`` answer to ``Expect: 100-continue``."""
+        self._connection.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+
+    def _make_writer(self) -> StreamWriter:
+        return StreamWriter(self._connection)
+
+    def _response_finished(self, response: StreamResponse) -> None:
+        return None
+
+    # -- storage ----------------------------------------------------------------------------
+
+    @overload
+    def __getitem__(self, key: RequestKey[T]) -> T: ...
+    @overload
+    def __getitem__(self, key: str) -> Any: ...
+    def __getitem__(self, key: str | RequestKey[Any]) -> Any:
+        return self._state[key]
+
+    def __setitem__(self, key: str | RequestKey[Any], value: Any) -> None:
+        self._state[key] = value
+
+    def __delitem__(self, key: str | RequestKey[Any]) -> None:
+        del self._state[key]
+
+    def __iter__(self) -> Iterator[str | RequestKey[Any]]:
+        return iter(self._state)
+
+    def __len__(self) -> int:
+        return len(self._state)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.method} {self.path} >"
+
+
+class Request(BaseRequest):
+    """A request inside an ``Application``: knows its app and its route."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._match_info: MatchInfo[Handler] | None = None
+
+    def _clone_with(self, head: RequestHead) -> Request:
+        clone = Request(
+            head,
+            self._payload,
+            self._connection,
+            self._task,
+            client_max_size=self._client_max_size,
+            state=self._state,
+        )
+        clone._match_info = self._match_info
+        return clone
+
+    def clone(self, **kwargs: Any) -> Request:
+        result = super().clone(**kwargs)
+        if not isinstance(result, Request):  # pragma: no cover - _clone_with guarantees it
+            raise TypeError("clone of a Request must be a Request")
+        return result
+
+    @property
+    def match_info(self) -> MatchInfo[Handler]:
+        if self._match_info is None:
+            raise RuntimeError("the request has not been routed yet")
+        return self._match_info
+
+    @property
+    def app(self) -> Application:
+        """The application whose middleware or handler is running now."""
+        app = None if self._match_info is None else self._match_info.current_app
+        if app is None:
+            raise RuntimeError("the request is not bound to an application")
+        return cast("Application", app)
+
+    @property
+    def config_dict(self) -> ChainMapProxy:
+        """The storage of the app chain up to the current app, innermost first."""
+        apps = cast("tuple[Application, ...]", self.match_info.apps)
+        current = self.app
+        chain = []
+        for app in apps:
+            chain.append(app)
+            if app is current:
+                break
+        return ChainMapProxy(reversed(chain))
+
+    async def _prepare_hook(self, response: StreamResponse) -> None:
+        if self._match_info is None:
+            return
+        for app in cast("tuple[Application, ...]", self._match_info.apps):
+            await app.on_response_prepare.send(self, response)

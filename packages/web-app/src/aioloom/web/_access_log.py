@@ -80,9 +80,9 @@ def _piece(directive: str) -> str | _Piece:
         return lambda req, resp, t: os.environ.get(name, "-")
     simple: dict[str, _Piece] = {
         "a": lambda req, resp, t: req.remote or "-",
-        "t": lambda req, resp, t: datetime.datetime.now(datetime.UTC)
-        .astimezone()
-        .strftime("[%d/%b/%Y:%H:%M:%S %z]"),
+        "t": lambda req, resp, t: (
+            datetime.datetime.now(datetime.UTC).astimezone().strftime("[%d/%b/%Y:%H:%M:%S %z]")
+        ),
         "P": lambda req, resp, t: f"<{os.getpid()}>",
         "r": lambda req, resp, t: (
             f"{req.method} {req.path_qs} HTTP/{req.version.major}.{req.version.minor}"

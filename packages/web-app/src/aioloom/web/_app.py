@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, MutableMapping
 from functools import partial, update_wrapper
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
@@ -17,7 +17,7 @@ from ._signals import FrozenList, Signal
 from ._typedefs import Handler, Middleware
 
 if TYPE_CHECKING:
-    from aioloom.router import DomainResource, PrefixedResource
+    from aioloom.router import DomainResource, PrefixedResource, Route, RouteRegistrar
 
     from ._request import Request
     from ._response import StreamResponse
@@ -54,6 +54,9 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         self._state: dict[str | AppKey[Any], Any] = {}
         self._frozen = False
         self._pre_frozen = False
+        # State stays writable until start-up has finished: on_startup callbacks and
+        # cleanup contexts store what they create (the docs' pattern).
+        self._state_frozen = False
         self._subapps: list[Application] = []
         self._on_startup: Signal = Signal(self)
         self._on_shutdown: Signal = Signal(self)
@@ -103,6 +106,10 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
     def client_max_size(self) -> int:
         return self._client_max_size
 
+    def add_routes(self, routes: Iterable[RouteRegistrar[Any]]) -> list[Route[Handler]]:
+        """``app.add_routes([web.get('/', handler)])``: the router's ``add_routes``."""
+        return self._router.add_routes(routes)
+
     def add_subapp(self, prefix: str, subapp: Application) -> PrefixedResource[Handler]:
         """Serve ``subapp`` under ``prefix``; its middlewares run inside this app's."""
         if not isinstance(prefix, str):
@@ -133,9 +140,9 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
             raise ValueError("an application cannot be its own sub-application")
 
     def _adopt(self, subapp: Application) -> None:
-        for name in ("on_startup", "on_shutdown", "on_cleanup"):
-            signal: Signal = getattr(subapp, name)
-            getattr(self, name).append(partial(_send_to, signal, subapp))
+        self._on_startup.append(partial(_send_to, subapp.startup))
+        self._on_shutdown.append(partial(_send_to, subapp.shutdown))
+        self._on_cleanup.append(partial(_send_to, subapp.cleanup))
         self._subapps.append(subapp)
         subapp.pre_freeze()
 
@@ -175,7 +182,9 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
     # -- lifecycle ----------------------------------------------------------------------
 
     async def startup(self) -> None:
+        """Run ``on_startup`` (cleanup contexts first); the state is frozen afterwards."""
         await self._on_startup.send(self)
+        self._state_frozen = True
 
     async def shutdown(self) -> None:
         await self._on_shutdown.send(self)
@@ -196,21 +205,26 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         match_info.add_app(self)
         match_info.freeze()
         request._match_info = match_info
-        return await run_handler(request, match_info)
+        response = await run_handler(request, match_info)
+        if response is not None:  # None gets the protocol's 500
+            response._check_owner(request)
+        return response
 
     def _wrap(self, handler: Handler, match_info: MatchInfo[Handler]) -> Handler:
         apps = cast("tuple[Application, ...]", match_info.apps)
         for app in reversed(apps):
             for middleware in reversed(app._middleware_chain):
                 # aiohttp passes the next handler by keyword; partial keeps the frame count low.
-                bound = cast(Handler, partial(cast(Callable[..., Any], middleware), handler=handler))
+                bound = cast(
+                    Handler, partial(cast(Callable[..., Any], middleware), handler=handler)
+                )
                 handler = update_wrapper(bound, handler)
         return handler
 
     # -- state ---------------------------------------------------------------------------
 
     def _check_frozen(self) -> None:
-        if self._frozen:
+        if self._state_frozen:
             raise RuntimeError(
                 "cannot change the state of a started application; "
                 "set it before startup or store mutable objects in it"
@@ -269,9 +283,9 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         return f"<Application 0x{id(self):x}>"
 
 
-async def _send_to(signal: Signal, subapp: Application, app: Application) -> None:
-    """Deliver a parent's lifecycle signal to a sub-app, with the sub-app as argument."""
-    await signal.send(subapp)
+async def _send_to(step: Callable[[], Awaitable[None]], app: Application) -> None:
+    """Run a sub-app's lifecycle step when its parent's runs; the sub-app is the argument."""
+    await step()
 
 
 def _set_current_app(app: Application) -> Middleware:

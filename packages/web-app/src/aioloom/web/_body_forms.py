@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
 
-from multidict import MultiDict, MultiDictProxy
+from multidict import MultiDictProxy
 
 from ._exceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
+from ._form import read_form
+from ._multipart_errors import FormError, RequestBodyTooLarge
 
 if TYPE_CHECKING:
     from ._request import BaseRequest
@@ -16,18 +17,18 @@ __all__ = ["read_post"]
 
 
 async def read_post(request: BaseRequest) -> MultiDictProxy[Any]:
-    if request.content_type == "multipart/form-data":
-        raise HTTPBadRequest(text="multipart forms are not supported yet")
-    body = await request.read()  # enforces client_max_size while reading
-    limit = request.client_max_size
-    if limit and len(body) > limit:
-        raise HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
-    charset = request.charset or "utf-8"
+    """Parse the form while reading it; large uploads spill to temporary files
+    that are closed (and so removed) when the request ends."""
     try:
-        pairs = parse_qsl(
-            body.decode(charset), keep_blank_values=True, strict_parsing=False,
-            encoding=charset, max_num_fields=10_000,
+        form = await read_form(
+            request.headers.get("Content-Type", ""),
+            request.content,
+            max_size=request.client_max_size or None,
+            charset=request.charset or "utf-8",
         )
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise HTTPBadRequest(text=f"malformed form body: {exc}") from exc
-    return MultiDictProxy(MultiDict(pairs))
+    except RequestBodyTooLarge as exc:
+        raise HTTPRequestEntityTooLarge(max_size=exc.max_size, actual_size=exc.actual_size) from exc
+    except FormError as exc:
+        raise HTTPBadRequest(text=f"malformed form: {exc}") from exc
+    request._on_cleanup(form.close)
+    return form.fields

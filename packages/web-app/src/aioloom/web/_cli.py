@@ -54,7 +54,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         epilog="Arguments after the factory are passed to it as a list, if it takes one.",
     )
     parser.add_argument(
-        "entry_func", help="callable returning the app, as 'package.module:factory'",
+        "entry_func",
+        help="callable returning the app, as 'package.module:factory'",
         metavar="entry-func",
     )
     parser.add_argument("-H", "--hostname", default="localhost", help="TCP/IP hostname to serve on")

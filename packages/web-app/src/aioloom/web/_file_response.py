@@ -37,7 +37,7 @@ class FileResponse(StreamResponse):
         loop = asyncio.get_running_loop()
         stat = await loop.run_in_executor(None, self._path.stat)
         if "Content-Type" not in self.headers:
-            guessed, encoding = mimetypes.guess_type(self._path.name)
+            guessed, _ = mimetypes.guess_type(self._path.name)
             self.content_type = guessed or "application/octet-stream"
         self.last_modified = stat.st_mtime
         self.etag = f"{stat.st_mtime_ns:x}-{stat.st_size:x}"

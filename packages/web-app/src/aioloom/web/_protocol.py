@@ -26,13 +26,16 @@ from typing import TYPE_CHECKING, Protocol, cast
 from aioloom.http_parser import (
     Body,
     EndOfMessage,
+    Event,
     HttpParserError,
     Limits,
     RequestHead,
     RequestParser,
+    UpgradeData,
 )
 
-from ._exceptions import HTTPException
+from ._exceptions import HTTPBadRequest, HTTPException, HTTPRequestEntityTooLarge
+from ._multipart_errors import FormError, RequestBodyTooLarge
 from ._response import Response, StreamResponse
 from ._streams import EMPTY_PAYLOAD, StreamReader
 
@@ -75,7 +78,9 @@ class RequestHandler(asyncio.Protocol):
         self._server = server
         self._loop = asyncio.get_running_loop()
         self._parser = RequestParser(
-            Limits(max_line_size=max_line_size, max_field_size=max_field_size, max_headers=max_headers)
+            Limits(
+                max_line_size=max_line_size, max_field_size=max_field_size, max_headers=max_headers
+            )
         )
         self._keepalive_timeout = keepalive_timeout
         self._read_header_timeout = read_header_timeout
@@ -99,14 +104,14 @@ class RequestHandler(asyncio.Protocol):
         self._upgrade: UpgradeTarget | None = None
         self._upgrade_buffer = bytearray()
         self._lost = False
-        self._error_task: asyncio.Task[None] | None = None
+        self._parsing = False
+        self._pending_error: bytes | None = None
 
     # -- asyncio.Protocol ----------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        if not isinstance(transport, asyncio.Transport):
-            raise TypeError("RequestHandler needs a stream transport")
-        self.transport = transport
+        # uvloop's transports are not asyncio.Transport subclasses, only alike.
+        self.transport = cast(asyncio.Transport, transport)
         self._server._connection_made(self)
         self._arm_keepalive()
 
@@ -156,10 +161,37 @@ class RequestHandler(asyncio.Protocol):
             self._keepalive_handle.cancel()
             self._keepalive_handle = None
         try:
-            events = self._parser.feed(data)
+            self._parser.receive(data)
         except HttpParserError as error:
             self._reject(error)
             return
+        self._parse_buffered()
+
+    def _parse_buffered(self) -> None:
+        """Parse what the parser holds, starting no more requests than the queue has room for."""
+        if self._parsing:
+            return
+        self._parsing = True
+        try:
+            while self._pending_error is None:
+                room = self._max_pipelined - len(self._queue)
+                try:
+                    events = self._parser.next_events(max(room, 0))
+                except HttpParserError as error:
+                    self._reject(error)
+                    break
+                if not events:
+                    break
+                self._dispatch(events)
+        finally:
+            self._parsing = False
+        if len(self._queue) >= self._max_pipelined and self._parser.buffered:
+            self._pause_reading("pipeline")
+        if not self._queue and self._task is None:
+            self._arm_header_deadline()
+        self._maybe_start_next()
+
+    def _dispatch(self, events: list[Event]) -> None:
         for event in events:
             kind = type(event)
             if kind is Body:
@@ -171,13 +203,8 @@ class RequestHandler(asyncio.Protocol):
                 if self._payload is not None:
                     self._payload.feed_eof()
                     self._payload = None
-            else:  # bytes after an upgrade request: kept for the new protocol
-                self._upgrade_buffer += getattr(event, "data", b"")
-        if not self._queue and self._task is None:
-            self._arm_header_deadline()
-        self._maybe_start_next()
-        if len(self._queue) >= self._max_pipelined:
-            self._pause_reading("pipeline")
+            elif kind is UpgradeData:  # bytes after an upgrade request, for the new protocol
+                self._upgrade_buffer += event.data  # type: ignore[union-attr]
 
     # -- flow control -------------------------------------------------------------------
 
@@ -238,12 +265,11 @@ class RequestHandler(asyncio.Protocol):
         if self._task is not None or not self._queue or self._lost:
             return
         request = self._queue.popleft()
-        if len(self._queue) < self._max_pipelined // 2:
+        if "pipeline" in self._reading_paused_by and len(self._queue) < self._max_pipelined // 2:
             self._resume_reading("pipeline")
+            self._loop.call_soon(self._parse_buffered)
         # A fresh copy of the connection's context for every request.
-        self._task = self._loop.create_task(
-            self._handle(request), context=self._context.copy()
-        )
+        self._task = self._loop.create_task(self._handle(request), context=self._context.copy())
         request._task = self._task
 
     async def _handle(self, request: BaseRequest) -> None:
@@ -260,6 +286,10 @@ class RequestHandler(asyncio.Protocol):
                 raise
             except ConnectionError:
                 return  # the peer went away mid-request
+            except RequestBodyTooLarge as exc:  # from a handler's streaming multipart read
+                response = _fresh(HTTPRequestEntityTooLarge(exc.max_size, exc.actual_size))
+            except FormError as exc:
+                response = _fresh(HTTPBadRequest(text=f"malformed form: {exc}"))
             except Exception as exc:
                 response = self._error_response(request, exc)
             if response is None:
@@ -276,10 +306,13 @@ class RequestHandler(asyncio.Protocol):
             if response is not None and self._access_logger is not None:
                 self._log_access(request, response, self._loop.time() - started)
             self._task = None
+            request._cleanup()
             self._after_response(request, response)
 
     async def _finish(self, request: BaseRequest, response: StreamResponse) -> None:
         if not response.prepared:
+            if self._close_after_current:
+                response.force_close()  # tell the client this connection ends here
             try:
                 await response.prepare(request)
             except HTTPException as exc:  # e.g. on_response_prepare rejected it
@@ -293,9 +326,20 @@ class RequestHandler(asyncio.Protocol):
             and bool(response.keep_alive)
             and not self._close_after_current
             and self._upgrade is None
-            and request.content.at_eof()  # an unread body would desync the next request
+            # A body not fully received would desync the next request; a received
+            # but unread one is simply dropped.
+            and request.content.is_eof()
         )
         if self._upgrade is not None:
+            return
+        if self._pending_error is not None:
+            # Requests before the bad bytes are answered first, then the error.
+            if keep_alive and self._queue:
+                self._maybe_start_next()
+            elif keep_alive:
+                self._send_pending_error()
+            else:
+                self._close()
             return
         if not keep_alive:
             self._close()
@@ -306,8 +350,9 @@ class RequestHandler(asyncio.Protocol):
             self._arm_keepalive()
 
     def _error_response(self, request: BaseRequest, exc: BaseException) -> Response:
-        server_logger.error("Error handling request %s %s", request.method, request.path,
-                            exc_info=exc)
+        server_logger.error(
+            "Error handling request %s %s", request.method, request.path, exc_info=exc
+        )
         if self._debug:
             text = "".join(traceback.format_exception(exc))
             body = f"<h1>500 Internal Server Error</h1><pre>{escape(text)}</pre>"
@@ -321,24 +366,23 @@ class RequestHandler(asyncio.Protocol):
 
     def _reject(self, error: HttpParserError) -> None:
         """A malformed request: answer with the parser's status after what's queued, close."""
-        self._close_after_current = True
         server_logger.debug("bad request: %s", error.message)
         head = (
             f"HTTP/1.1 {error.status} {_REASONS.get(error.status, 'Bad Request')}\r\n"
             "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
         )
         body = f"{error.status}: {error.message}".encode()
-        message = f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body
+        self._pending_error = f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body
         self._pause_reading("error")
+        if self._task is None and not self._queue:
+            self._send_pending_error()
 
-        async def answer_after_queue() -> None:
-            while self._task is not None:
-                await asyncio.wait([self._task])
-            if self.transport is not None and not self.transport.is_closing():
-                self.transport.write(message)
-            self._close()
-
-        self._error_task = self._loop.create_task(answer_after_queue())
+    def _send_pending_error(self) -> None:
+        transport = self.transport
+        if self._pending_error is not None and transport is not None and not transport.is_closing():
+            transport.write(self._pending_error)
+        self._pending_error = None
+        self._close()
 
     # -- upgrades (WebSocket) --------------------------------------------------------------
 
@@ -379,8 +423,7 @@ class RequestHandler(asyncio.Protocol):
         self._header_handle = None
         if self._task is None and not self._queue and self.transport is not None:
             self.transport.write(
-                b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
-                b"Content-Length: 0\r\n\r\n"
+                b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
             )
             self._close()
 
@@ -443,5 +486,3 @@ _REASONS: dict[int, str] = {
     501: "Not Implemented",
     505: "HTTP Version Not Supported",
 }
-
-

@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import datetime
 import json
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from http.cookies import CookieError, SimpleCookie
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, cast, overload
@@ -16,8 +16,8 @@ from yarl import URL
 
 from aioloom.http_parser import RequestHead
 
-from ._exceptions import HTTPRequestEntityTooLarge
 from ._chain_map import ChainMapProxy
+from ._exceptions import HTTPRequestEntityTooLarge
 from ._forwarded import parse_forwarded
 from ._headers import ETag, parse_content_type, parse_etags, parse_http_date
 from ._keys import RequestKey
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from aioloom.router import MatchInfo
 
     from ._app import Application
+    from ._multipart_reader import MultipartReader
     from ._response import StreamResponse
     from ._typedefs import Handler
 
@@ -83,6 +84,10 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
         self._post: MultiDictProxy[Any] | None = None
         self._cache: dict[str, Any] = {}
         self._version = HttpVersion(head.version.major, head.version.minor)
+        # The request as received; clones share it, so a response prepared with a
+        # clone still belongs to this request (and to no other).
+        self._origin: BaseRequest = self
+        self._cleanups: list[Callable[[], None]] = []
 
     def clone(
         self,
@@ -95,7 +100,11 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
         remote: str | None = None,
         client_max_size: int | None = None,
     ) -> BaseRequest:
-        """A copy with some parts replaced; body and storage are shared."""
+        """A copy with some parts replaced.
+
+        The body stream (and the body already read, if any) is shared; the
+        per-request storage is copied, as aiohttp does.
+        """
         if self._read_bytes is not None and self._payload.at_eof() is False:
             raise RuntimeError("cannot clone a request whose body is being read")
         changes: dict[str, Any] = {}
@@ -109,9 +118,6 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
             changes["target"] = str(url)
         if headers is not None:
             changes["headers"] = CIMultiDictProxy(CIMultiDict(headers))
-            changes["raw_headers"] = tuple(
-                (k.encode("utf-8"), v.encode("utf-8")) for k, v in headers.items()
-            )
         clone = self._clone_with(dataclasses.replace(self._head, **changes))
         clone._scheme = scheme if scheme is not None else self._scheme
         clone._host = host if host is not None else self._host
@@ -119,6 +125,8 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
         if client_max_size is not None:
             clone._client_max_size = client_max_size
         clone._read_bytes = self._read_bytes
+        clone._post = self._post
+        clone._origin = self._origin
         return clone
 
     def _clone_with(self, head: RequestHead) -> BaseRequest:
@@ -128,7 +136,7 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
             self._connection,
             self._task,
             client_max_size=self._client_max_size,
-            state=self._state,
+            state=self._state.copy(),
         )
 
     # -- the request line and headers -----------------------------------------------
@@ -151,7 +159,9 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
 
     @property
     def raw_path(self) -> str:
-        return self._head.url.raw_path_qs if self._head.target.startswith("/") else self._head.target
+        return (
+            self._head.url.raw_path_qs if self._head.target.startswith("/") else self._head.target
+        )
 
     @property
     def path_qs(self) -> str:
@@ -358,6 +368,20 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
         self._post = await read_post(self)
         return self._post
 
+    async def multipart(self) -> MultipartReader:
+        """A streaming reader over a ``multipart/*`` body."""
+        from ._multipart_reader import MultipartReader
+
+        return MultipartReader(self.headers, self._payload)
+
+    def _on_cleanup(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` when the request ends (e.g. close upload temp files)."""
+        self._cleanups.append(callback)
+
+    def _cleanup(self) -> None:
+        while self._cleanups:
+            self._cleanups.pop()()
+
     async def release(self) -> None:
         """Read and discard the rest of the body."""
         while not self._payload.at_eof():
@@ -426,7 +450,7 @@ class Request(BaseRequest):
             self._connection,
             self._task,
             client_max_size=self._client_max_size,
-            state=self._state,
+            state=self._state.copy(),
         )
         clone._match_info = self._match_info
         return clone

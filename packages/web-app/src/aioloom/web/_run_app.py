@@ -37,8 +37,12 @@ async def _run_app(
     await runner.setup()
     sites: list[BaseSite] = []
     try:
-        tcp = {"ssl_context": ssl_context, "backlog": backlog,
-               "reuse_address": reuse_address, "reuse_port": reuse_port}
+        tcp = {
+            "ssl_context": ssl_context,
+            "backlog": backlog,
+            "reuse_address": reuse_address,
+            "reuse_port": reuse_port,
+        }
         if host is not None:
             hosts = [host] if isinstance(host, str) else list(host)
             sites.extend(TCPSite(runner, h, port, **tcp) for h in hosts)  # type: ignore[arg-type]
@@ -46,17 +50,20 @@ async def _run_app(
             sites.append(TCPSite(runner, port=port, **tcp))  # type: ignore[arg-type]
         if path is not None:
             paths = [path] if isinstance(path, str) else list(path)
-            sites.extend(UnixSite(runner, p, ssl_context=ssl_context, backlog=backlog) for p in paths)
+            sites.extend(
+                UnixSite(runner, p, ssl_context=ssl_context, backlog=backlog) for p in paths
+            )
         if sock is not None:
             socks = [sock] if isinstance(sock, socket.socket) else list(sock)
-            sites.extend(SockSite(runner, s, ssl_context=ssl_context, backlog=backlog) for s in socks)
+            sites.extend(
+                SockSite(runner, s, ssl_context=ssl_context, backlog=backlog) for s in socks
+            )
         for site in sites:
             await site.start()
         if print_ is not None:
             names = ", ".join(sorted(site.name for site in runner.sites))
             print_(f"======== Running on {names} ========\n(Press CTRL+C to quit)")
-        while True:
-            await asyncio.sleep(3600)
+        await asyncio.Event().wait()  # until cancelled by a signal or KeyboardInterrupt
     finally:
         await runner.cleanup()
 
@@ -70,8 +77,11 @@ def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
     for task in tasks:
         if not task.cancelled() and task.exception() is not None:
             loop.call_exception_handler(
-                {"message": "unhandled exception during shutdown", "exception": task.exception(),
-                 "task": task}
+                {
+                    "message": "unhandled exception during shutdown",
+                    "exception": task.exception(),
+                    "task": task,
+                }
             )
 
 
@@ -85,7 +95,7 @@ def run_app(
     shutdown_timeout: float = 60.0,
     keepalive_timeout: float = 75.0,
     ssl_context: _ssl.SSLContext | None = None,
-    print: Callable[..., None] | None = print,  # noqa: A002 - aiohttp's keyword
+    print: Callable[..., None] | None = print,
     backlog: int = 128,
     access_log_class: type[AbstractAccessLogger] = AccessLogger,
     access_log_format: str = AccessLogger.LOG_FORMAT,

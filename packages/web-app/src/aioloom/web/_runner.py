@@ -163,7 +163,9 @@ class AppRunner(BaseRunner):
         max_size = app.client_max_size
         kwargs: dict[str, Any] = {"debug": app.debug, **app._handler_args, **self._kwargs}
 
-        def make_request(head: RequestHead, payload: StreamReader, protocol: RequestHandler) -> Request:
+        def make_request(
+            head: RequestHead, payload: StreamReader, protocol: RequestHandler
+        ) -> Request:
             return Request(head, payload, protocol, client_max_size=max_size)
 
         return Server(app._handle, request_factory=make_request, **kwargs)  # type: ignore[arg-type]

@@ -78,7 +78,7 @@ class Server:
         for protocol in list(self._connections):
             protocol.close_when_idle()
 
-    async def shutdown(self, timeout: float | None = None) -> None:
+    async def shutdown(self, timeout: float | None = None) -> None:  # noqa: ASYNC109 - aiohttp API
         """Wait up to ``timeout`` for running handlers, then cancel and close the rest."""
         self.pre_shutdown()
         tasks = [p.task for p in self._connections if p.task is not None]

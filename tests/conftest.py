@@ -8,10 +8,12 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,6 +62,32 @@ def curl() -> Callable[..., str]:
         return result.stdout.replace("\r\n", "\n")
 
     return run
+
+
+class _AppServer:
+    """Serve apps on 127.0.0.1 in this event loop; cleaned up by the fixture."""
+
+    def __init__(self) -> None:
+        self.runners: list[Any] = []
+
+    require = staticmethod(require_tool)
+
+    async def start(self, app: Any) -> int:
+        from aioloom import web
+
+        runner = web.AppRunner(app)
+        await runner.setup()
+        self.runners.append(runner)
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        return int(runner.addresses[0][1])
+
+
+@pytest_asyncio.fixture
+async def serve_app() -> AsyncIterator[_AppServer]:
+    server = _AppServer()
+    yield server
+    for runner in reversed(server.runners):
+        await runner.cleanup()
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from pathlib import Path
 NETWORKING = frozenset({"asyncio", "socket", "ssl", "selectors", "socketserver"})
 SANS_IO = frozenset({"http_parser", "websocket"})
 # Modules of a sans-IO package that form its allowed asyncio shell.
-ASYNCIO_SHELLS = {"websocket": frozenset({"_asyncio.py", "_connection.py", "_client.py"})}
+ASYNCIO_SHELLS = {"websocket": frozenset({"_websocket.py", "_client.py"})}
 
 
 @dataclass(frozen=True)

@@ -1,58 +1,385 @@
-"""The URL dispatcher: registration order decides which route wins."""
+"""The URL dispatcher: registration order decides which route wins; an index finds it."""
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+import os
+import re
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Protocol, TypeVar
 
+from yarl import URL
+
+from ._abc import AbstractResource
+from ._domain import domain_rule
+from ._errors import RouteShadowingWarning
+from ._index import RouteIndex
 from ._match import MatchInfo
-from ._protocols import Routable
-from ._routes import Resource, Route
+from ._names import METH_ANY, validate_route_name
+from ._nested import DomainResource, NestedRouter, PrefixedResource
+from ._protocols import ExpectHandler, Routable
+from ._routes import DynamicResource, PlainResource, Resource, Route
+from ._shadowing import Shadowing, find_shadowing
+from ._static import DEFAULT_CHUNK_SIZE, StaticResource, validate_prefix
+from ._views import ResourcesView, RoutesView
 
-__all__ = ["UrlDispatcher"]
+__all__ = ["RouteRegistrar", "StaticHandlerFactory", "UrlDispatcher"]
 
 H = TypeVar("H")
 
+StaticHandlerFactory = Callable[[StaticResource[H]], H]
+_VARIABLE_HINT = re.compile(r"\{[_a-zA-Z]")
 
-class UrlDispatcher(Generic[H]):
-    def __init__(self) -> None:
-        self._resources: list[Resource[H]] = []
+
+class RouteRegistrar(Protocol[H]):
+    """A route definition: anything that can register itself (RouteDef, StaticDef)."""
+
+    def register(self, router: UrlDispatcher[H]) -> list[Route[H]]: ...
+
+
+class _PathRequest:
+    __slots__ = ("host", "method", "rel_url")
+
+    def __init__(self, method: str, path: str, host: str | None) -> None:
+        self.method = method
+        self.rel_url = URL.build(path=path, encoded=True)
+        self.host = host
+
+
+class UrlDispatcher(Mapping[str, AbstractResource[H]]):
+    """Resources in registration order; ``router[name]`` is a named resource.
+
+    ``static_handler_factory`` makes the GET/HEAD handler of each static resource
+    (the router resolves files safely; serving bytes is the caller's job).
+    """
+
+    def __init__(self, *, static_handler_factory: StaticHandlerFactory[H] | None = None) -> None:
+        self._resources: list[AbstractResource[H]] = []
+        self._domains: list[AbstractResource[H]] = []
+        self._indexed: list[AbstractResource[H]] = []
+        self._named: dict[str, AbstractResource[H]] = {}
+        self._index: RouteIndex[H] = RouteIndex(())
+        self._dirty = False
         self._frozen = False
+        self._prefix = ""
+        self._static_handler_factory = static_handler_factory
 
-    def add_resource(self, path: str) -> Resource[H]:
+    # -- resolution ------------------------------------------------------------------
+    def resolve(self, request: Routable) -> MatchInfo[H]:
+        """Match a request (``method``, ``rel_url.raw_path``; ``host`` for domains)."""
+        path = request.rel_url.raw_path
+        if self._dirty or self._domains:
+            return self.resolve_nested(request, request.method, path)
+        method = request.method
+        allowed: frozenset[str] | None = None
+        # the loop of resolve_nested, inlined: this is the hot path
+        for _, resource in self._index.candidates(path):
+            match, methods = resource.resolve(request, method, path)
+            if match is not None:
+                return match
+            if methods:
+                allowed = methods if allowed is None else allowed | methods
+        if allowed:
+            return MatchInfo({}, None, http_status=405, allowed_methods=allowed)
+        return MatchInfo({}, None, http_status=404)
+
+    def resolve_path(self, method: str, path: str, *, host: str | None = None) -> MatchInfo[H]:
+        """Match an encoded path directly (adapters, tools); same result as resolve()."""
+        request = _PathRequest(method, path, host)
+        return self.resolve_nested(request, method, path)
+
+    def resolve_nested(self, request: Routable, method: str, path: str) -> MatchInfo[H]:
+        """Resolution with method and path already extracted (used by nested resources)."""
+        if self._dirty:
+            self._rebuild()
+        allowed: frozenset[str] | None = None
+        for resource in self._domains:
+            match, methods = resource.resolve(request, method, path)
+            if match is not None:
+                return match
+            if methods:
+                allowed = methods if allowed is None else allowed | methods
+        for _, resource in self._index.candidates(path):
+            match, methods = resource.resolve(request, method, path)
+            if match is not None:
+                return match
+            if methods:
+                allowed = methods if allowed is None else allowed | methods
+        if allowed:
+            return MatchInfo({}, None, http_status=405, allowed_methods=allowed)
+        return MatchInfo({}, None, http_status=404)
+
+    def _rebuild(self) -> None:
+        self._index = RouteIndex(enumerate(self._indexed))
+        self._dirty = False
+
+    # -- views -----------------------------------------------------------------------
+    def __getitem__(self, name: str) -> AbstractResource[H]:
+        return self._named[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._named)
+
+    def __len__(self) -> int:
+        return len(self._named)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._named
+
+    def resources(self) -> ResourcesView[H]:
+        return ResourcesView(self._resources)
+
+    def routes(self) -> RoutesView[H]:
+        return RoutesView(self._resources)
+
+    def named_resources(self) -> Mapping[str, AbstractResource[H]]:
+        return MappingProxyType(self._named)
+
+    # -- registration ----------------------------------------------------------------
+    def _check_not_frozen(self) -> None:
         if self._frozen:
             raise RuntimeError("cannot add routes: the router is frozen (the app has started)")
-        resource: Resource[H] = Resource(path)
+
+    def register_resource(self, resource: AbstractResource[H]) -> None:
+        """Append a resource (any AbstractResource subclass); it is tried in order."""
+        if not isinstance(resource, AbstractResource):
+            raise TypeError(f"an AbstractResource is required, got {resource!r}")
+        self._check_not_frozen()
+        name = resource.name
+        if name is not None:
+            validate_route_name(name)
+            if name in self._named:
+                raise ValueError(
+                    f"duplicate route name {name!r}, already used by {self._named[name]!r}"
+                )
+        if self._prefix:
+            resource.add_prefix(self._prefix)
+        if name is not None:
+            self._named[name] = resource
         self._resources.append(resource)
+        if isinstance(resource, DomainResource):
+            self._domains.append(resource)
+        else:
+            self._indexed.append(resource)
+        self._dirty = True
+
+    def add_resource(self, path: str, *, name: str | None = None) -> Resource[H]:
+        """A resource for ``path`` (reusing the last one if path and name are equal)."""
+        if path and not path.startswith("/"):
+            raise ValueError(f"invalid route path {path!r}: it must start with '/' or be empty")
+        if self._resources:
+            last = self._resources[-1]
+            if isinstance(last, Resource) and last.name == name and last.raw_match(path):
+                self._check_not_frozen()
+                return last
+        resource: Resource[H]
+        if "{" in path or "}" in path:
+            resource = DynamicResource(path, name=name)
+        else:
+            resource = PlainResource(path, name=name)
+        self.register_resource(resource)
         return resource
 
-    def add_route(self, method: str, path: str, handler: H) -> Route[H]:
-        return self.add_resource(path).add_route(method, handler)
+    def add_route(
+        self,
+        method: str,
+        path: str,
+        handler: H,
+        *,
+        name: str | None = None,
+        expect_handler: ExpectHandler | None = None,
+    ) -> Route[H]:
+        resource = self.add_resource(path, name=name)
+        return resource.add_route(method, handler, expect_handler=expect_handler)
 
-    def add_get(self, path: str, handler: H, *, allow_head: bool = True) -> Route[H]:
-        resource = self.add_resource(path)
+    def add_get(
+        self,
+        path: str,
+        handler: H,
+        *,
+        name: str | None = None,
+        allow_head: bool = True,
+        expect_handler: ExpectHandler | None = None,
+    ) -> Route[H]:
+        """GET (and HEAD, unless ``allow_head=False``) on ``path``; returns the GET route."""
+        resource = self.add_resource(path, name=name)
         if allow_head:
-            resource.add_route("HEAD", handler)
-        return resource.add_route("GET", handler)
+            resource.add_route("HEAD", handler, expect_handler=expect_handler)
+        return resource.add_route("GET", handler, expect_handler=expect_handler)
 
-    def freeze(self) -> None:
-        self._frozen = True
+    def add_head(
+        self,
+        path: str,
+        handler: H,
+        *,
+        name: str | None = None,
+        expect_handler: ExpectHandler | None = None,
+    ) -> Route[H]:
+        return self.add_route("HEAD", path, handler, name=name, expect_handler=expect_handler)
 
+    def add_options(
+        self,
+        path: str,
+        handler: H,
+        *,
+        name: str | None = None,
+        expect_handler: ExpectHandler | None = None,
+    ) -> Route[H]:
+        return self.add_route("OPTIONS", path, handler, name=name, expect_handler=expect_handler)
+
+    def add_post(
+        self,
+        path: str,
+        handler: H,
+        *,
+        name: str | None = None,
+        expect_handler: ExpectHandler | None = None,
+    ) -> Route[H]:
+        return self.add_route("POST", path, handler, name=name, expect_handler=expect_handler)
+
+    def add_put(
+        self,
+        path: str,
+        handler: H,
+        *,
+        name: str | None = None,
+        expect_handler: ExpectHandler | None = None,
+    ) -> Route[H]:
+        return self.add_route("PUT", path, handler, name=name, expect_handler=expect_handler)
+
+    def add_patch(
+        self,
+        path: str,
+        handler: H,
+        *,
+        name: str | None = None,
+        expect_handler: ExpectHandler | None = None,
+    ) -> Route[H]:
+        return self.add_route("PATCH", path, handler, name=name, expect_handler=expect_handler)
+
+    def add_delete(
+        self,
+        path: str,
+        handler: H,
+        *,
+        name: str | None = None,
+        expect_handler: ExpectHandler | None = None,
+    ) -> Route[H]:
+        return self.add_route("DELETE", path, handler, name=name, expect_handler=expect_handler)
+
+    def add_view(
+        self,
+        path: str,
+        handler: H,
+        *,
+        name: str | None = None,
+        expect_handler: ExpectHandler | None = None,
+    ) -> Route[H]:
+        """A class-based view: method ``*`` (the view dispatches on the method itself)."""
+        return self.add_route(METH_ANY, path, handler, name=name, expect_handler=expect_handler)
+
+    def add_static(
+        self,
+        prefix: str,
+        path: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        expect_handler: ExpectHandler | None = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        show_index: bool = False,
+        follow_symlinks: bool = False,
+        append_version: bool = False,
+    ) -> StaticResource[H]:
+        """Serve files under directory ``path`` at ``prefix``/<filename> (GET, HEAD)."""
+        factory = self._static_handler_factory
+        if factory is None:
+            raise RuntimeError(
+                "add_static() needs a router created with static_handler_factory= "
+                "(the router resolves files; the web layer serves them)"
+            )
+        self._check_not_frozen()
+        resource = StaticResource(
+            prefix,
+            path,
+            handler_factory=factory,
+            name=name,
+            expect_handler=expect_handler,
+            chunk_size=chunk_size,
+            show_index=show_index,
+            follow_symlinks=follow_symlinks,
+            append_version=append_version,
+        )
+        self.register_resource(resource)
+        return resource
+
+    def add_prefixed_router(
+        self, prefix: str, router: NestedRouter[H], *, owner: object = None
+    ) -> PrefixedResource[H]:
+        """Delegate ``prefix`` and below to ``router`` (sub-apps: owner is the sub-app).
+
+        The nested router's resources get the prefix (its url_for includes it).
+        """
+        if router is self:
+            raise ValueError("a router cannot be nested in itself")
+        self._check_not_frozen()
+        resource = PrefixedResource(prefix, router, owner=owner)
+        self.register_resource(resource)
+        return resource
+
+    def add_domain_router(
+        self, domain: str, router: NestedRouter[H], *, owner: object = None
+    ) -> DomainResource[H]:
+        """Delegate requests whose host matches ``domain`` (``*`` masks allowed)."""
+        if router is self:
+            raise ValueError("a router cannot be nested in itself")
+        self._check_not_frozen()
+        resource = DomainResource(domain_rule(domain), router, owner=owner)
+        self.register_resource(resource)
+        return resource
+
+    def add_prefix(self, prefix: str) -> None:
+        """Prefix every resource, present and future (called when nested under a prefix)."""
+        self._check_not_frozen()
+        prefix = validate_prefix(prefix, allow_root=False)
+        self._prefix = prefix + self._prefix
+        for resource in self._resources:
+            resource.add_prefix(prefix)
+        self._dirty = True
+
+    @property
+    def prefix(self) -> str:
+        """The prefix applied by enclosing routers ('' at the top)."""
+        return self._prefix
+
+    def add_routes(self, routes: Iterable[RouteRegistrar[H]]) -> list[Route[H]]:
+        """Register route definitions (RouteDef, StaticDef, a RouteTableDef)."""
+        registered: list[Route[H]] = []
+        for route_def in routes:
+            registered.extend(route_def.register(self))
+        return registered
+
+    # -- freezing --------------------------------------------------------------------
     @property
     def frozen(self) -> bool:
         return self._frozen
 
-    def resolve(self, request: Routable) -> MatchInfo[H]:
-        method = request.method
-        path = request.rel_url.path
-        allowed: set[str] = set()
+    def freeze(self) -> None:
+        """No more changes; builds the index and warns about shadowed routes."""
+        if self._frozen:
+            return
+        self._frozen = True
         for resource in self._resources:
-            variables = resource.match(path)
-            if variables is None:
-                continue
-            for route in resource.routes:
-                if route.method in (method, "*"):
-                    return MatchInfo(variables, route)
-                allowed.add(route.method)
-        if allowed:
-            return MatchInfo({}, None, http_status=405, allowed_methods=frozenset(allowed))
-        return MatchInfo({}, None, http_status=404)
+            resource.freeze()
+        self._rebuild()
+        for item in self.shadowed_routes():
+            warnings.warn(RouteShadowingWarning(item.message()), stacklevel=2)
+
+    def shadowed_routes(self) -> list[Shadowing[H]]:
+        """Routes that can never match, each with the earlier route that wins."""
+        if self._dirty:
+            self._rebuild()
+        return find_shadowing(self._indexed, self._index)
+
+    def __repr__(self) -> str:
+        return f"<UrlDispatcher {len(self._resources)} resources>"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-if TYPE_CHECKING:
+from ._protocols import ExpectHandler
+
+if TYPE_CHECKING:  # annotations only: _routes imports this module at runtime
     from ._routes import Route
 
 __all__ = ["MatchInfo"]
@@ -18,9 +20,14 @@ class MatchInfo(dict[str, str], Generic[H]):
     ``http_status`` is 200 for a match, 404 when no resource matched the path and
     405 when one did but not for this method (``allowed_methods`` then lists the
     methods that would have matched, for the ``Allow`` header).
+
+    ``apps`` is the chain of owners (e.g. applications) whose routers were
+    traversed, outermost first; ``current_app`` starts as the innermost one. The
+    router adds the owners of nested routers; the caller adds the root owner with
+    ``add_app`` and then calls ``freeze``.
     """
 
-    __slots__ = ("allowed_methods", "http_status", "route")
+    __slots__ = ("_apps", "_current_app", "_frozen", "allowed_methods", "http_status", "route")
 
     def __init__(
         self,
@@ -30,11 +37,58 @@ class MatchInfo(dict[str, str], Generic[H]):
         http_status: int = 200,
         allowed_methods: frozenset[str] = frozenset(),
     ) -> None:
-        super().__init__(variables)
+        dict.__init__(self, variables)
         self.route = route
         self.http_status = http_status
         self.allowed_methods = allowed_methods
+        # _apps, _current_app and _frozen are set on first use: the hot path skips them
+
+    _apps: tuple[object, ...]
+    _current_app: object | None
+    _frozen: bool
 
     @property
     def handler(self) -> H | None:
         return None if self.route is None else self.route.handler
+
+    @property
+    def expect_handler(self) -> ExpectHandler | None:
+        """The route's expect handler, or None: the caller then applies its default."""
+        return None if self.route is None else self.route.expect_handler
+
+    @property
+    def apps(self) -> tuple[object, ...]:
+        return getattr(self, "_apps", ())
+
+    def add_app(self, app: object) -> None:
+        """Prepend an owner (resolution goes inside out); the first becomes current."""
+        if self.frozen:
+            raise RuntimeError("cannot change the apps chain after freeze()")
+        if self.current_app is None:
+            self._current_app = app
+        self._apps = (app, *self.apps)
+
+    @property
+    def current_app(self) -> object | None:
+        return getattr(self, "_current_app", None)
+
+    @current_app.setter
+    def current_app(self, app: object) -> None:
+        if app is not None and not any(app is owner for owner in self.apps):
+            raise RuntimeError(f"expected one of {self.apps!r}, got {app!r}")
+        self._current_app = app
+
+    def freeze(self) -> None:
+        self._frozen = True
+
+    @property
+    def frozen(self) -> bool:
+        return getattr(self, "_frozen", False)
+
+    def get_info(self) -> dict[str, object]:
+        return {} if self.route is None else self.route.get_info()
+
+    def __repr__(self) -> str:
+        if self.route is None:
+            return f"<MatchInfo {self.http_status}>"
+        return f"<MatchInfo {dict.__repr__(self)}: {self.route!r}>"

@@ -1,48 +1,237 @@
-"""Resources (a path pattern) and routes (a method + handler on a resource)."""
+"""Routes (a method + handler on a resource) and path resources (plain, dynamic)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Generic, TypeVar
 
-__all__ = ["Resource", "Route"]
+from yarl import URL
+
+from ._abc import NO_METHODS, AbstractResource, IndexKey, Resolution
+from ._errors import URLBuildError
+from ._match import MatchInfo
+from ._names import METH_ANY, validate_method
+from ._pattern import PathPattern, parse_pattern
+from ._protocols import ExpectHandler, Routable
+from ._quoting import quote_path, unquote_path
+
+__all__ = ["DynamicResource", "PlainResource", "Resource", "Route"]
 
 H = TypeVar("H")
 
-_VARIABLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
-
-@dataclass(frozen=True, slots=True)
 class Route(Generic[H]):
-    method: str
-    handler: H
-    resource: Resource[H]
+    """A handler for one method (or ``*``) on a resource."""
+
+    __slots__ = ("expect_handler", "handler", "method", "resource")
+
+    def __init__(
+        self,
+        method: str,
+        handler: H,
+        resource: AbstractResource[H],
+        *,
+        expect_handler: ExpectHandler | None = None,
+    ) -> None:
+        self.method = validate_method(method)
+        self.handler = handler
+        self.resource = resource
+        self.expect_handler = expect_handler
+
+    @property
+    def name(self) -> str | None:
+        return self.resource.name
+
+    def url_for(self, **parts: str) -> URL:
+        return self.resource.url_for(**parts)
+
+    def get_info(self) -> dict[str, object]:
+        return self.resource.get_info()
+
+    def __repr__(self) -> str:
+        handler = getattr(self.handler, "__qualname__", None) or repr(self.handler)
+        name = f" name={self.name!r}" if self.name is not None else ""
+        return f"<Route {self.method} {self.resource.canonical}{name} -> {handler}>"
 
 
-class Resource(Generic[H]):
-    """A path pattern: plain (``/about``) or with ``{name}`` variables."""
+class Resource(AbstractResource[H]):
+    """A resource holding one route per method; matching is left to subclasses."""
 
-    def __init__(self, path: str) -> None:
-        if not path.startswith("/"):
-            raise ValueError(f"route path {path!r} must start with '/'")
-        self.path = path
-        self.routes: list[Route[H]] = []
-        pattern = ""
-        last = 0
-        for match in _VARIABLE.finditer(path):
-            pattern += re.escape(path[last : match.start()])
-            pattern += f"(?P<{match.group(1)}>[^{{}}/]+)"
-            last = match.end()
-        pattern += re.escape(path[last:])
-        self._pattern = re.compile(pattern)
-        self.is_plain = last == 0
+    def __init__(self, *, name: str | None = None) -> None:
+        super().__init__(name=name)
+        self._routes: dict[str, Route[H]] = {}
+        self._any_route: Route[H] | None = None
+        self._allowed: frozenset[str] = NO_METHODS
+        self._frozen = False
+
+    def add_route(
+        self, method: str, handler: H, *, expect_handler: ExpectHandler | None = None
+    ) -> Route[H]:
+        route = Route(method, handler, self, expect_handler=expect_handler)
+        self.register_route(route)
+        return route
+
+    def register_route(self, route: Route[H]) -> None:
+        if self._frozen:
+            raise RuntimeError(
+                f"cannot add {route.method} to {self.canonical!r}: the router is frozen "
+                "(the app has started)"
+            )
+        existing = self._routes.get(route.method, self._any_route)
+        if existing is not None:
+            raise RuntimeError(
+                f"added route will never be executed: method {existing.method} is already "
+                f"registered for {self.canonical!r}"
+            )
+        if route.method == METH_ANY:
+            self._any_route = route
+        self._routes[route.method] = route
+        self._allowed = frozenset(self._routes)
+
+    def route_for(self, method: str) -> Route[H] | None:
+        """The route that answers ``method`` here (its own, or the ``*`` route)."""
+        return self._routes.get(method, self._any_route)
+
+    def freeze(self) -> None:
+        self._frozen = True
 
     def match(self, path: str) -> dict[str, str] | None:
-        found = self._pattern.fullmatch(path)
-        return None if found is None else found.groupdict()
+        """Decoded variables when ``path`` (encoded) matches, else None."""
+        raise NotImplementedError
 
-    def add_route(self, method: str, handler: H) -> Route[H]:
-        route = Route(method.upper(), handler, self)
-        self.routes.append(route)
-        return route
+    def resolve(self, request: Routable, method: str, path: str) -> Resolution[H]:
+        variables = self.match(path)
+        if variables is None:
+            return None, NO_METHODS
+        route = self._routes.get(method, self._any_route)
+        if route is None:
+            return None, self._allowed
+        return MatchInfo(variables, route), self._allowed
+
+    def __len__(self) -> int:
+        return len(self._routes)
+
+    def __iter__(self) -> Iterator[Route[H]]:
+        return iter(self._routes.values())
+
+
+class _PatternResource(Resource[H]):
+    def __init__(self, path: str, *, name: str | None = None) -> None:
+        super().__init__(name=name)
+        self._orig_path = path
+        self._prefix = ""
+        self._pattern = self._parse(path)
+
+    @staticmethod
+    def _parse(path: str) -> PathPattern:
+        return parse_pattern(path or "/")
+
+    @property
+    def pattern(self) -> PathPattern:
+        return self._pattern
+
+    @property
+    def canonical(self) -> str:
+        return self._pattern.canonical
+
+    def add_prefix(self, prefix: str) -> None:
+        self._prefix = prefix + self._prefix
+        self._pattern = self._parse(self._prefix + self._orig_path)
+
+    def raw_match(self, path: str) -> bool:
+        return self._orig_path == path
+
+    def index_key(self) -> IndexKey:
+        return IndexKey(self._pattern.segments, self._pattern.open_ended)
+
+
+class PlainResource(_PatternResource[H]):
+    """A path without variables: matched by string equality (and a dict in the index)."""
+
+    def __init__(self, path: str, *, name: str | None = None) -> None:
+        super().__init__(path, name=name)
+        self._path = self._pattern.canonical
+
+    def add_prefix(self, prefix: str) -> None:
+        super().add_prefix(prefix)
+        self._path = self._pattern.canonical
+
+    def match(self, path: str) -> dict[str, str] | None:
+        return {} if path == self._path else None
+
+    def url_for(self, **parts: str) -> URL:
+        if parts:
+            raise URLBuildError(
+                f"url_for() of {self._describe()} takes no parts, got: {', '.join(sorted(parts))}"
+            )
+        return URL.build(path=self._path, encoded=True)
+
+    def get_info(self) -> dict[str, object]:
+        return {"path": self._path}
+
+    def _describe(self) -> str:
+        return f"route {self.name!r} ({self._path})" if self.name else self._path
+
+    def __repr__(self) -> str:
+        name = f" {self.name!r}" if self.name is not None else ""
+        return f"<PlainResource{name} {self._path}>"
+
+
+class DynamicResource(_PatternResource[H]):
+    """A path with ``{variables}``: matched by one compiled regex on the encoded path."""
+
+    def match(self, path: str) -> dict[str, str] | None:
+        regex = self._pattern.regex
+        found = None if regex is None else regex.fullmatch(path)
+        if found is None:
+            return None
+        variables = found.groupdict()
+        for value in variables.values():
+            if "%" in value:
+                return {key: unquote_path(value) for key, value in variables.items()}
+        return variables
+
+    def resolve(self, request: Routable, method: str, path: str) -> Resolution[H]:
+        regex = self._pattern.regex
+        found = None if regex is None else regex.fullmatch(path)
+        if found is None:
+            return None, NO_METHODS
+        route = self._routes.get(method, self._any_route)
+        if route is None:
+            return None, self._allowed
+        variables = found.groupdict()
+        for value in variables.values():
+            if "%" in value:
+                variables = {key: unquote_path(value) for key, value in variables.items()}
+                break
+        return MatchInfo(variables, route), self._allowed
+
+    def url_for(self, **parts: str) -> URL:
+        expected = self._pattern.variables
+        missing = [name for name in expected if name not in parts]
+        extra = sorted(name for name in parts if name not in expected)
+        if missing or extra:
+            problems = []
+            if missing:
+                problems.append(f"missing part(s): {', '.join(missing)}")
+            if extra:
+                problems.append(f"unexpected part(s): {', '.join(extra)}")
+            raise URLBuildError(
+                f"url_for() of {self._describe()}: {'; '.join(problems)} "
+                f"(expected exactly: {', '.join(expected)})"
+            )
+        path = self._pattern.canonical.format_map(
+            {key: quote_path(str(value)) for key, value in parts.items()}
+        )
+        return URL.build(path=path, encoded=True)
+
+    def get_info(self) -> dict[str, object]:
+        return {"formatter": self._pattern.canonical, "pattern": self._pattern.regex}
+
+    def _describe(self) -> str:
+        canonical = self._pattern.canonical
+        return f"route {self.name!r} ({canonical})" if self.name else canonical
+
+    def __repr__(self) -> str:
+        name = f" {self.name!r}" if self.name is not None else ""
+        return f"<DynamicResource{name} {self._pattern.canonical}>"

@@ -57,6 +57,8 @@ from ._server import Server
 from ._streams import StreamReader
 from ._typedefs import Handler, Middleware
 from ._view import AbstractView, View
+from ._websocket import WebSocketReady, WebSocketResponse
+from aioloom.websocket import WSCloseCode, WSMessage, WSMsgType
 
 UrlMappingMatchInfo = MatchInfo
 
@@ -102,6 +104,12 @@ __all__ = [
     "FormError",
     "MultipartError",
     "RequestBodyTooLarge",
+    # websockets
+    "WebSocketResponse",
+    "WebSocketReady",
+    "WSMsgType",
+    "WSCloseCode",
+    "WSMessage",
     # routing
     "UrlDispatcher",
     "UrlMappingMatchInfo",

@@ -55,6 +55,8 @@ class UpgradeTarget(Protocol):
     def data_received(self, data: bytes) -> None: ...
     def eof_received(self) -> None: ...
     def connection_lost(self, exc: BaseException | None) -> None: ...
+    def pause_writing(self) -> None: ...
+    def resume_writing(self) -> None: ...
 
 
 class RequestHandler(asyncio.Protocol):
@@ -144,9 +146,13 @@ class RequestHandler(asyncio.Protocol):
 
     def pause_writing(self) -> None:
         self._writing_paused = True
+        if self._upgrade is not None:
+            self._upgrade.pause_writing()
 
     def resume_writing(self) -> None:
         self._writing_paused = False
+        if self._upgrade is not None:
+            self._upgrade.resume_writing()
         waiter = self._drain_waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
@@ -331,6 +337,7 @@ class RequestHandler(asyncio.Protocol):
             and request.content.is_eof()
         )
         if self._upgrade is not None:
+            self._close()  # the WebSocket handler is done: so is the connection
             return
         if self._pending_error is not None:
             # Requests before the bad bytes are answered first, then the error.
@@ -390,6 +397,9 @@ class RequestHandler(asyncio.Protocol):
         """Hand the connection to ``target``; returns the bytes already read past the head."""
         self._upgrade = target
         self._cancel_timers()
+        self._reading_paused_by.discard("pipeline")
+        if self._writing_paused:
+            target.pause_writing()
         leftover = bytes(self._upgrade_buffer)
         self._upgrade_buffer.clear()
         return leftover

@@ -1,0 +1,152 @@
+"""Resources that hand matching over to a nested router: by URL prefix or by host.
+
+They know nothing of applications: an opaque ``owner`` (an app, for web) is added
+to the MatchInfo's ``apps`` chain when resolution passes through. Once a nested
+router is reached its answer is final, 404 and 405 included (as in aiohttp), so
+the owner's middlewares can handle them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sized
+from typing import Protocol, TypeVar
+
+from yarl import URL
+
+from ._abc import NO_METHODS, AbstractResource, IndexKey, Resolution
+from ._domain import Domain
+from ._match import MatchInfo
+from ._pattern import parse_pattern
+from ._protocols import Routable
+from ._routes import Route
+from ._static import validate_prefix
+
+__all__ = ["DomainResource", "NestedRouter", "PrefixedResource"]
+
+H = TypeVar("H")
+
+
+class _RouteView(Sized, Protocol[H]):
+    def __iter__(self) -> Iterator[Route[H]]: ...
+
+
+class NestedRouter(Protocol[H]):
+    """What a nested router must offer (``UrlDispatcher`` does)."""
+
+    def resolve_nested(self, request: Routable, method: str, path: str) -> MatchInfo[H]: ...
+
+    def add_prefix(self, prefix: str) -> None: ...
+
+    def routes(self) -> _RouteView[H]: ...
+
+    def freeze(self) -> None: ...
+
+
+class _NestedResource(AbstractResource[H]):
+    def __init__(self, router: NestedRouter[H], owner: object) -> None:
+        super().__init__()
+        self._router = router
+        self._owner = owner
+
+    @property
+    def router(self) -> NestedRouter[H]:
+        return self._router
+
+    @property
+    def owner(self) -> object:
+        return self._owner
+
+    def _final(self, request: Routable, method: str, path: str) -> Resolution[H]:
+        match = self._router.resolve_nested(request, method, path)
+        if self._owner is not None:
+            match.add_app(self._owner)
+        return match, match.allowed_methods
+
+    def url_for(self, **parts: str) -> URL:
+        raise RuntimeError(".url_for() is not supported by a nested router's root resource")
+
+    def freeze(self) -> None:
+        self._router.freeze()
+
+    def __len__(self) -> int:
+        return len(self._router.routes())
+
+    def __iter__(self) -> Iterator[Route[H]]:
+        return iter(self._router.routes())
+
+
+class PrefixedResource(_NestedResource[H]):
+    """``/prefix`` and everything below it are resolved by a nested router."""
+
+    def __init__(self, prefix: str, router: NestedRouter[H], *, owner: object = None) -> None:
+        super().__init__(router, owner)
+        self._prefix = validate_prefix(prefix, allow_root=False)
+        router.add_prefix(self._prefix)
+
+    @property
+    def prefix(self) -> str:
+        return self._prefix
+
+    @property
+    def canonical(self) -> str:
+        return self._prefix
+
+    def resolve(self, request: Routable, method: str, path: str) -> Resolution[H]:
+        prefix = self._prefix
+        if path != prefix and not path.startswith(prefix + "/"):
+            return None, NO_METHODS
+        return self._final(request, method, path)
+
+    def add_prefix(self, prefix: str) -> None:
+        self._prefix = prefix + self._prefix
+        self._router.add_prefix(prefix)
+
+    def index_key(self) -> IndexKey:
+        return IndexKey(parse_pattern(self._prefix).segments, True)
+
+    def get_info(self) -> dict[str, object]:
+        return {"app": self._owner, "prefix": self._prefix, "router": self._router}
+
+    def __repr__(self) -> str:
+        return f"<PrefixedResource {self._prefix} -> {self._owner!r}>"
+
+
+class DomainResource(_NestedResource[H]):
+    """Requests whose host matches ``rule`` are resolved by a nested router.
+
+    Needs ``request.host`` (see HostRoutable). Domain resources are consulted
+    before every other resource of their router, in registration order.
+    """
+
+    def __init__(self, rule: Domain, router: NestedRouter[H], *, owner: object = None) -> None:
+        super().__init__(router, owner)
+        self._rule = rule
+
+    @property
+    def rule(self) -> Domain:
+        return self._rule
+
+    @property
+    def canonical(self) -> str:
+        return self._rule.canonical
+
+    def resolve(self, request: Routable, method: str, path: str) -> Resolution[H]:
+        try:
+            host = request.host  # type: ignore[attr-defined]
+        except AttributeError:
+            raise TypeError(
+                "domain routing needs a request with a 'host' attribute (HostRoutable); "
+                f"{type(request).__name__} has none"
+            ) from None
+        if not isinstance(host, str) or not host or not self._rule.match(host):
+            return None, NO_METHODS
+        return self._final(request, method, path)
+
+    def add_prefix(self, prefix: str) -> None:
+        self._router.add_prefix(prefix)
+
+    def get_info(self) -> dict[str, object]:
+        return {"app": self._owner, "rule": self._rule, "router": self._router}
+
+    def __repr__(self) -> str:
+        return f"<DomainResource {self._rule.canonical} -> {self._owner!r}>"

@@ -22,7 +22,8 @@ const seen = [];
 ws.onopen = () => { ws.send("one"); ws.send("two"); ws.send(new Uint8Array([1, 2, 3])); };
 ws.binaryType = "arraybuffer";
 ws.onmessage = (event) => {
-  seen.push(typeof event.data === "string" ? event.data : Array.from(new Uint8Array(event.data)).join(","));
+  const data = event.data;
+  seen.push(typeof data === "string" ? data : Array.from(new Uint8Array(data)).join(","));
   if (seen.length === 3) { ws.close(1000, "done"); }
 };
 ws.onclose = (event) => {

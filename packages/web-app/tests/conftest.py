@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
+import pytest
 import pytest_asyncio
 
 from aioloom import web
@@ -72,6 +73,28 @@ class RunningServer:
 
 
 ServeFactory = Callable[..., Awaitable[RunningServer]]
+
+
+def _loop_factories() -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
+    factories: dict[str, Callable[[], asyncio.AbstractEventLoop]] = {
+        "asyncio": asyncio.new_event_loop
+    }
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is in the test environment
+        return factories
+    factories["uvloop"] = uvloop.new_event_loop
+    return factories
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """Tests marked ``both_loops`` run on asyncio's loop and on uvloop."""
+    factories = _loop_factories()
+    if item.get_closest_marker("both_loops") is None:
+        return {"asyncio": factories["asyncio"]}
+    return factories
 
 
 @pytest_asyncio.fixture

@@ -9,7 +9,8 @@ import pytest
 
 from aioloom import web
 
-pytestmark = pytest.mark.asyncio
+# Every test here runs on asyncio's loop and on uvloop.
+pytestmark = [pytest.mark.asyncio, pytest.mark.both_loops]
 
 
 def app_with(*routes: tuple[str, str, web.Handler], **app_kwargs: object) -> web.Application:

@@ -11,7 +11,8 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from aioloom import web
 
-pytestmark = pytest.mark.asyncio
+# Every test here runs on asyncio's loop and on uvloop.
+pytestmark = [pytest.mark.asyncio, pytest.mark.both_loops]
 
 SOCKETS = web.AppKey("sockets", list)
 

@@ -21,6 +21,7 @@ from aioloom.router import (
     static,
     view,
 )
+from aioloom.websocket import WSCloseCode, WSMessage, WSMsgType
 
 from . import _exceptions
 from .__about__ import __version__
@@ -58,7 +59,6 @@ from ._streams import StreamReader
 from ._typedefs import Handler, Middleware
 from ._view import AbstractView, View
 from ._websocket import WebSocketReady, WebSocketResponse
-from aioloom.websocket import WSCloseCode, WSMessage, WSMsgType
 
 UrlMappingMatchInfo = MatchInfo
 

@@ -277,7 +277,9 @@ class HTTPMethodNotAllowed(HTTPClientError):
             headers=headers, reason=reason, body=body, text=text, content_type=content_type
         )
         self.headers["Allow"] = allowed
-        self.allowed_methods: frozenset[str] = frozenset(allowed.split(",")) if allowed else frozenset()
+        self.allowed_methods: frozenset[str] = (
+            frozenset(allowed.split(",")) if allowed else frozenset()
+        )
         self.method = method.upper()
 
 

@@ -32,7 +32,8 @@ def normalize_path_middleware(
     """Redirect a path that has no route to a normalized one that has.
 
     Tries, in order: merged slashes, an added (or removed) trailing slash, and
-    both. Only when the original path gets the router's 404. The result is
+    both. Only when the original path has no route (the router's 404 or 405),
+    and only to a candidate that resolves to a route for this method. The result is
     always a path on this host: a leading ``//`` is merged, so a redirect can
     never point at another host.
     """
@@ -41,7 +42,7 @@ def normalize_path_middleware(
 
     @middleware
     async def normalize(request: Request, handler: Handler) -> StreamResponse:
-        if request.match_info.http_status == 404:
+        if request.match_info.http_status != 200:
             path = request.raw_path.partition("?")[0]
             query = request.query_string
             candidates: list[str] = []
@@ -61,7 +62,7 @@ def normalize_path_middleware(
                 if candidate == path:
                     continue
                 clone = request.clone(rel_url=candidate)
-                if request.app.router.resolve(clone).http_status != 404:
+                if request.app.router.resolve(clone).http_status == 200:
                     location = candidate + ("?" + query if query else "")
                     raise redirect_class(location)
         return await handler(request)

@@ -72,6 +72,8 @@ class RequestHandler(asyncio.Protocol):
         max_field_size: int = 8190,
         max_headers: int = 128,
         max_pipelined_requests: int = 32,
+        lingering_time: float = 10.0,
+        lingering_bytes: int = 16 * 1024 * 1024,
         read_bufsize: int = 2**16,
         access_logger: AbstractAccessLogger | None = None,
         handler_cancellation: bool = False,
@@ -87,6 +89,10 @@ class RequestHandler(asyncio.Protocol):
         self._keepalive_timeout = keepalive_timeout
         self._read_header_timeout = read_header_timeout
         self._max_pipelined = max(1, max_pipelined_requests)
+        self._lingering_time = lingering_time
+        self._lingering_bytes = lingering_bytes
+        self._lingering = False
+        self._lingered = 0
         self._read_bufsize = read_bufsize
         self._access_logger = access_logger
         self._handler_cancellation = handler_cancellation
@@ -137,6 +143,9 @@ class RequestHandler(asyncio.Protocol):
         self.transport = None
 
     def eof_received(self) -> bool | None:
+        if self._lingering:
+            self._close()
+            return None
         if self._upgrade is not None:
             self._upgrade.eof_received()
             return True
@@ -160,6 +169,11 @@ class RequestHandler(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self._upgrade is not None:
             self._upgrade.data_received(data)
+            return
+        if self._lingering:
+            self._lingered += len(data)
+            if self._lingered > self._lingering_bytes:
+                self._close()
             return
         if self._close_after_current and self._task is None and not self._queue:
             return  # shutting down: ignore new requests on an idle connection
@@ -285,6 +299,8 @@ class RequestHandler(asyncio.Protocol):
             try:
                 response = cast("StreamResponse | None", await self._server.handler(request))
             except HTTPException as exc:
+                if self._head_already_sent(request, exc):
+                    return
                 response = _fresh(exc)
             except asyncio.CancelledError:
                 if self._lost:
@@ -297,6 +313,8 @@ class RequestHandler(asyncio.Protocol):
             except FormError as exc:
                 response = _fresh(HTTPBadRequest(text=f"malformed form: {exc}"))
             except Exception as exc:
+                if self._head_already_sent(request, exc):
+                    return
                 response = self._error_response(request, exc)
             if response is None:
                 response = self._error_response(
@@ -314,6 +332,19 @@ class RequestHandler(asyncio.Protocol):
             self._task = None
             request._cleanup()
             self._after_response(request, response)
+
+    def _head_already_sent(self, request: BaseRequest, exc: BaseException) -> bool:
+        """After the head went out no other answer can be given: log, then close."""
+        if request._origin._prepared_response is None:
+            return False
+        server_logger.error(
+            "Error handling request %s %s after the response was started; closing",
+            request.method,
+            request.path,
+            exc_info=exc,
+        )
+        self._close_after_current = True
+        return True
 
     async def _finish(self, request: BaseRequest, response: StreamResponse) -> None:
         if not response.prepared:
@@ -338,6 +369,9 @@ class RequestHandler(asyncio.Protocol):
         )
         if self._upgrade is not None:
             self._close()  # the WebSocket handler is done: so is the connection
+            return
+        if not request.content.is_eof():
+            self._linger()  # the client may still be sending the body we did not want
             return
         if self._pending_error is not None:
             # Requests before the bad bytes are answered first, then the error.
@@ -436,6 +470,30 @@ class RequestHandler(asyncio.Protocol):
                 b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
             )
             self._close()
+
+    def _linger(self) -> None:
+        """Close without resetting a client that is still sending its body.
+
+        Closing a socket with unread data makes the kernel send a reset, and the
+        client may lose our response (e.g. an early 413). So: shut down writing,
+        read and drop for at most ``lingering_time`` seconds and
+        ``lingering_bytes`` bytes, then close.
+        """
+        transport = self.transport
+        if transport is None:
+            return
+        self._lingering = True
+        self._cancel_timers()
+        self._payload = None
+        try:
+            if transport.can_write_eof():
+                transport.write_eof()
+        except (OSError, RuntimeError, NotImplementedError):
+            self._close()
+            return
+        self._reading_paused_by.clear()
+        transport.resume_reading()
+        self._keepalive_handle = self._loop.call_later(self._lingering_time, self._close)
 
     def _cancel_timers(self) -> None:
         for handle in (self._keepalive_handle, self._header_handle):

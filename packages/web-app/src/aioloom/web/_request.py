@@ -87,6 +87,9 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
         # The request as received; clones share it, so a response prepared with a
         # clone still belongs to this request (and to no other).
         self._origin: BaseRequest = self
+        # The response whose head was sent for this request (set on the origin): after
+        # that, an error can no longer become a response of its own.
+        self._prepared_response: StreamResponse | None = None
         self._cleanups: list[Callable[[], None]] = []
 
     def clone(
@@ -411,6 +414,15 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
     def __getitem__(self, key: str) -> Any: ...
     def __getitem__(self, key: str | RequestKey[Any]) -> Any:
         return self._state[key]
+
+    @overload  # type: ignore[override]
+    def get(self, key: RequestKey[T], default: None = ...) -> T | None: ...
+    @overload
+    def get(self, key: RequestKey[T], default: T) -> T: ...
+    @overload
+    def get(self, key: str, default: Any = ...) -> Any: ...
+    def get(self, key: str | RequestKey[Any], default: Any = None) -> Any:
+        return self._state.get(key, default)
 
     def __setitem__(self, key: str | RequestKey[Any], value: Any) -> None:
         self._state[key] = value

@@ -6,6 +6,7 @@ import datetime
 import json
 import time
 from collections.abc import Iterator, Mapping, MutableMapping
+from concurrent.futures import Executor
 from http import HTTPStatus
 from http.cookies import Morsel
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -14,6 +15,13 @@ from multidict import CIMultiDict, istr
 
 from aioloom.http_parser import serialize_response_head
 
+from ._compression import (
+    EXECUTOR_THRESHOLD,
+    add_vary,
+    compress_body,
+    make_compressor,
+    negotiate,
+)
 from ._cookies import expired_morsel, make_morsel, render_cookie
 from ._headers import ETag, format_http_date, parse_content_type, parse_http_date
 from ._keys import ResponseKey
@@ -31,6 +39,7 @@ _NO_BODY_STATUSES = frozenset({204, 304})
 _CONTENT_TYPE = istr("Content-Type")
 _CONTENT_LENGTH = istr("Content-Length")
 _TRANSFER_ENCODING = istr("Transfer-Encoding")
+_CONTENT_ENCODING = istr("Content-Encoding")
 _date_cache: tuple[int, str] = (0, "")
 
 
@@ -40,6 +49,8 @@ class ContentCoding:
     deflate = "deflate"
     gzip = "gzip"
     identity = "identity"
+    br = "br"  # needs brotli
+    zstd = "zstd"  # needs zstandard (or Python 3.14)
 
 
 def _http_date_now() -> str:
@@ -249,8 +260,16 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
     def compression(self) -> bool:
         return self._compression is not None
 
-    def enable_compression(self, force: str | None = None) -> None:
-        """Compress the body; ``force`` picks a coding, else Accept-Encoding decides."""
+    def enable_compression(self, force: str | bool | None = None) -> None:
+        """Compress the body; ``force`` picks a coding, else Accept-Encoding decides.
+
+        Negotiation honours q-values among gzip, deflate, br and zstd (the last two
+        when their libraries are installed) and adds ``Vary: Accept-Encoding``.
+        """
+        if isinstance(force, bool):  # aiohttp's old spelling: True means deflate
+            force = ContentCoding.deflate if force else None
+        if force is not None and force != ContentCoding.identity:
+            make_compressor(force)  # ValueError now for a coding we cannot produce
         self._compression = force or "auto"
         self._compression_force = force
 
@@ -275,12 +294,17 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
 
     # -- sending --------------------------------------------------------------------
 
-    async def prepare(self, request: BaseRequest) -> StreamWriter | None:
-        if self._request is not None and self._request is not request:
+    def _check_owner(self, request: BaseRequest) -> None:
+        """One request, one response: refuse a response started for another request."""
+        if self._request is not None and self._request._origin is not request._origin:
             raise RuntimeError(
                 "this response was already sent for another request; "
                 "create a new response object for every request"
             )
+
+    async def prepare(self, request: BaseRequest) -> StreamWriter | None:
+        """Send the head (once); preparing again for the same request is a no-op."""
+        self._check_owner(request)
         if self._eof_sent:
             return None
         if self._writer is not None:
@@ -294,27 +318,39 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         await request._prepare_hook(self)
         writer = request._make_writer()
         self._head_only = request.method == "HEAD"
-        self._apply_compression(request, writer)
+        await self._apply_compression(request, writer)
         writer.set_head(self._serialize_head(request, writer))
         self._writer = writer
+        request._origin._prepared_response = self
         return writer
 
-    def _apply_compression(self, request: BaseRequest, writer: StreamWriter) -> None:
-        if self._compression is None:
-            return
-        coding = self._compression_force
+    async def _apply_compression(self, request: BaseRequest, writer: StreamWriter) -> None:
+        """A streamed body is compressed by the writer, chunk by chunk."""
+        coding = self._content_coding(request)
         if coding is None:
-            accepted = request.headers.get("Accept-Encoding", "").lower()
-            coding = next((c for c in ("gzip", "deflate") if c in accepted), None)
-        if coding in (None, "identity"):
             return
-        if coding not in ("gzip", "deflate"):
-            raise ValueError(f"unsupported content coding {coding!r}")
-        self._headers["Content-Encoding"] = coding
-        self._headers.add("Vary", "Accept-Encoding")
+        self._headers[_CONTENT_ENCODING] = coding
         self._headers.pop(_CONTENT_LENGTH, None)
         writer.enable_compression(coding)
-        self._chunked = True
+        if request.version >= (1, 1):
+            self._chunked = True  # HTTP/1.0: the body ends when the connection closes
+
+    def _content_coding(self, request: BaseRequest) -> str | None:
+        """The coding to compress with, None for identity; negotiating adds ``Vary``."""
+        status = self._status
+        if (
+            self._compression is None
+            or status in _NO_BODY_STATUSES
+            or status < 200
+            or _CONTENT_ENCODING in self._headers  # already encoded, e.g. a .gz file
+            or "Content-Range" in self._headers  # a range of the identity bytes
+        ):
+            return None
+        force = self._compression_force
+        if force is not None:
+            return None if force == ContentCoding.identity else force
+        add_vary(self._headers, "Accept-Encoding")
+        return negotiate(request.headers.get("Accept-Encoding"))
 
     def _serialize_head(self, request: BaseRequest, writer: StreamWriter) -> bytes:
         headers = self._headers
@@ -385,6 +421,15 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
     def __getitem__(self, key: str | ResponseKey[Any]) -> Any:
         return self._state[key]
 
+    @overload  # type: ignore[override]
+    def get(self, key: ResponseKey[T], default: None = ...) -> T | None: ...
+    @overload
+    def get(self, key: ResponseKey[T], default: T) -> T: ...
+    @overload
+    def get(self, key: str, default: Any = ...) -> Any: ...
+    def get(self, key: str | ResponseKey[Any], default: Any = None) -> Any:
+        return self._state.get(key, default)
+
     def __setitem__(self, key: str | ResponseKey[Any], value: Any) -> None:
         self._state[key] = value
 
@@ -413,6 +458,11 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
 class Response(StreamResponse):
     """A response with its whole body known up front (text or bytes)."""
 
+    # Compression of the body: above this size it runs in ``_zlib_executor``.
+    _zlib_executor_size: int | None = EXECUTOR_THRESHOLD
+    _zlib_executor: Executor | None = None
+    _compressed_body: bytes | None = None
+
     def __init__(
         self,
         *,
@@ -431,6 +481,8 @@ class Response(StreamResponse):
             raise ValueError(
                 "passing both Content-Type header and content_type or charset params is forbidden"
             )
+        if content_type is not None and "charset" in content_type.lower():
+            raise ValueError("charset must not be in content_type argument")
         self._body = b""
         if text is not None:
             if not isinstance(text, str):
@@ -474,14 +526,32 @@ class Response(StreamResponse):
         self._body = value.encode(self.charset or "utf-8")
 
     async def _start(self, request: BaseRequest) -> StreamWriter:
-        if not self._chunked and self._compression is None:
+        if not self._chunked:
             self._headers[_CONTENT_LENGTH] = str(len(self._body))
         return await super()._start(request)
+
+    async def _apply_compression(self, request: BaseRequest, writer: StreamWriter) -> None:
+        """The whole body is compressed up front (off the loop when large): Content-Length stays."""
+        coding = self._content_coding(request)
+        if coding is None:
+            return
+        self._compressed_body = await compress_body(
+            coding,
+            self._body,
+            executor_threshold=self._zlib_executor_size,
+            executor=self._zlib_executor,
+        )
+        self._headers[_CONTENT_ENCODING] = coding
+        if not self._chunked:
+            self._headers[_CONTENT_LENGTH] = str(len(self._compressed_body))
 
     async def write_eof(self, data: bytes = b"") -> None:
         if self._eof_sent:
             return
-        await super().write_eof(self._body + data if data else self._body)
+        body = self._body if self._compressed_body is None else self._compressed_body
+        if data and self._compressed_body is not None:
+            raise RuntimeError("cannot append raw data to a compressed Response body")
+        await super().write_eof(body + data if data else body)
 
 
 _SENTINEL: Any = object()

@@ -1,13 +1,19 @@
 """Writes one response to the transport: head, body (chunked and/or compressed), EOF.
 
 The head is held back until the first body bytes or the end, so a small
-response leaves in a single ``transport.write``.
+response leaves in a single ``transport.write``. Every ``write`` applies
+back-pressure: while the transport's buffer is above its high-water mark the
+call waits for it to drain. With compression on, each ``write`` is flushed so
+what was written reaches the client (Server-Sent Events work compressed), and
+chunks above ``EXECUTOR_THRESHOLD`` are compressed in the default executor.
 """
 
 from __future__ import annotations
 
-import zlib
+import asyncio
 from typing import Protocol
+
+from ._compression import EXECUTOR_THRESHOLD, Compressor, make_compressor
 
 __all__ = ["StreamWriter", "WriteTarget"]
 
@@ -26,7 +32,7 @@ class StreamWriter:
     def __init__(self, target: WriteTarget) -> None:
         self._target = target
         self._pending_head: bytes | None = None
-        self._compressor: zlib._Compress | None = None
+        self._compressor: Compressor | None = None
         self.chunked = False
         self.buffer_size = 0
         self.output_size = 0
@@ -36,15 +42,30 @@ class StreamWriter:
         self.chunked = True
 
     def enable_compression(self, encoding: str = "deflate") -> None:
-        wbits = 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
-        self._compressor = zlib.compressobj(wbits=wbits)
+        """Compress the body with ``encoding`` (gzip, deflate, br or zstd if available)."""
+        self._compressor = make_compressor(encoding)
+
+    @property
+    def compressing(self) -> bool:
+        return self._compressor is not None
 
     def set_head(self, head: bytes) -> None:
         self._pending_head = head
 
-    def _frame(self, data: bytes) -> bytes:
-        if self._compressor is not None:
-            data = self._compressor.compress(data)
+    async def _compress(self, data: bytes, *, last: bool) -> bytes:
+        compressor = self._compressor
+        if compressor is None:
+            return data
+
+        def run() -> bytes:
+            out = compressor.compress(data) if data else b""
+            return out + (compressor.finish() if last else compressor.flush())
+
+        if len(data) > EXECUTOR_THRESHOLD:
+            return await asyncio.get_running_loop().run_in_executor(None, run)
+        return run()
+
+    def _chunk(self, data: bytes) -> bytes:
         if self.chunked and data:
             return b"%x\r\n%b\r\n" % (len(data), data)
         return data
@@ -62,7 +83,7 @@ class StreamWriter:
         if self._eof:
             raise RuntimeError("cannot write to a response after write_eof()")
         self.buffer_size += len(chunk)
-        framed = self._frame(bytes(chunk))
+        framed = self._chunk(await self._compress(bytes(chunk), last=False)) if chunk else b""
         if framed or self._pending_head is not None:
             self._send(framed)
         if drain and self._target.writing_paused():
@@ -76,12 +97,7 @@ class StreamWriter:
         if self._eof:
             return
         self.buffer_size += len(chunk)
-        data = self._frame(bytes(chunk)) if chunk else b""
-        if self._compressor is not None:
-            tail = self._compressor.flush()
-            if self.chunked and tail:
-                tail = b"%x\r\n%b\r\n" % (len(tail), tail)
-            data += tail
+        data = self._chunk(await self._compress(bytes(chunk), last=True))
         if self.chunked:
             data += _LAST_CHUNK
         self._eof = True
@@ -91,3 +107,8 @@ class StreamWriter:
 
     async def drain(self) -> None:
         await self._target.drain()
+
+    def note_sent(self, size: int) -> None:
+        """Count body bytes that went out around the writer (``loop.sendfile``)."""
+        self.buffer_size += size
+        self.output_size += size

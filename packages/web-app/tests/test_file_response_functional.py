@@ -152,6 +152,27 @@ async def test_missing_file_is_404_and_special_file_403(
     assert response.status == 403
 
 
+@pytest.mark.both_loops
+async def test_large_file_and_ranges_on_both_loops(
+    aioloom_client: AioloomClient, files: Path
+) -> None:
+    # asyncio's loop uses the kernel's sendfile; uvloop has none, so chunked reads.
+    big = os.urandom(2 * 1024 * 1024 + 5)
+    (files / "big.bin").write_bytes(big)
+    client = await aioloom_client(make_app(files, chunk_size=100_000))
+    assert await (await client.get("/f/big.bin")).read() == big
+    response = await client.get("/f/big.bin", headers={"Range": "bytes=-300000"})
+    assert response.status == 206
+    assert await response.read() == big[-300000:]
+    raw = await raw_exchange(
+        client.server.port,
+        b"HEAD /f/big.bin HTTP/1.1\r\nHost: x\r\n\r\n"
+        b"GET /f/big.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=5-9\r\nConnection: close\r\n\r\n",
+    )
+    assert raw.count(b"HTTP/1.1 ") == 2
+    assert raw.endswith(b"\r\n\r\n" + big[5:10])
+
+
 async def test_large_file_via_sendfile_and_via_the_fallback(
     aioloom_client: AioloomClient, files: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -75,6 +75,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         self._on_startup.append(self._cleanup_ctx._on_startup)
         self._on_cleanup.append(self._cleanup_ctx._on_cleanup)
         self._middleware_chain: tuple[Middleware, ...] = ()
+        self._chains: dict[tuple[Handler, tuple[Application, ...]], Handler] = {}
 
     # -- configuration ---------------------------------------------------------------
 
@@ -213,13 +214,30 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         match_info.add_app(self)
         match_info.freeze()
         request._match_info = match_info
-        response = await run_handler(request, match_info)
+        response = await run_handler(self, request, match_info)
         if response is not None:  # None gets the protocol's 500
             response._check_owner(request)
         return response
 
-    def _wrap(self, handler: Handler, match_info: MatchInfo[Handler]) -> Handler:
+    def _chain_for(self, handler: Handler, match_info: MatchInfo[Handler]) -> Handler:
+        """The handler wrapped in the middlewares of its app chain, built once.
+
+        Middlewares are frozen with the app, so the chain for a (handler, apps)
+        pair never changes; building it per request cost more than the routing.
+        """
         apps = cast("tuple[Application, ...]", match_info.apps)
+        key = (handler, apps)
+        chain = self._chains.get(key)
+        if chain is None:
+            chain = self._chains[key] = self._wrap(handler, apps)
+        return chain
+
+    def _wrap(self, handler: Handler, apps: tuple[Application, ...]) -> Handler:
+        from ._dispatch import as_coroutine
+
+        handler = as_coroutine(handler)
+        if not any(app._middlewares for app in apps):
+            return handler  # the router already made the innermost app current
         for app in reversed(apps):
             for middleware in reversed(app._middleware_chain):
                 # aiohttp passes the next handler by keyword; partial keeps the frame count low.

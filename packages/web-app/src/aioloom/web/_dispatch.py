@@ -15,7 +15,7 @@ from ._typedefs import Handler
 if TYPE_CHECKING:
     from ._app import Application
 
-__all__ = ["run_handler", "default_expect_handler"]
+__all__ = ["run_handler", "default_expect_handler", "as_coroutine"]
 
 
 async def default_expect_handler(request: Request) -> None:
@@ -28,22 +28,15 @@ async def default_expect_handler(request: Request) -> None:
             raise HTTPExpectationFailed(text=f"Unknown Expect: {expect}")
 
 
-def _route_error(match_info: MatchInfo[Handler]) -> Handler:
-    if match_info.http_status == 405:
-        allowed = match_info.allowed_methods
-
-        async def method_not_allowed(request: Request) -> StreamResponse:
-            raise HTTPMethodNotAllowed(request.method, allowed)
-
-        return method_not_allowed
-
-    async def not_found(request: Request) -> StreamResponse:
-        raise HTTPNotFound()
-
-    return not_found
+async def _not_found(request: Request) -> StreamResponse:
+    raise HTTPNotFound()
 
 
-def _as_coroutine(handler: Handler) -> Handler:
+async def _method_not_allowed(request: Request) -> StreamResponse:
+    raise HTTPMethodNotAllowed(request.method, request.match_info.allowed_methods)
+
+
+def as_coroutine(handler: Handler) -> Handler:
     """Handlers may be coroutine functions, plain functions, or View classes."""
     if inspect.iscoroutinefunction(handler):
         return handler
@@ -57,13 +50,15 @@ def _as_coroutine(handler: Handler) -> Handler:
     return call
 
 
-async def run_handler(request: Request, match_info: MatchInfo[Handler]) -> StreamResponse:
+async def run_handler(
+    root: Application, request: Request, match_info: MatchInfo[Handler]
+) -> StreamResponse:
     handler = match_info.handler
-    handler = _route_error(match_info) if handler is None else _as_coroutine(handler)
+    if handler is None:
+        handler = _method_not_allowed if match_info.http_status == 405 else _not_found
     if "Expect" in request.headers:
         expect_handler = match_info.expect_handler or default_expect_handler
         response = await expect_handler(request)
         if response is not None:
             return cast(StreamResponse, response)
-    app = cast("Application", match_info.current_app)
-    return await app._wrap(handler, match_info)(request)
+    return await root._chain_for(handler, match_info)(request)

@@ -331,6 +331,8 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
             return
         self._headers[_CONTENT_ENCODING] = coding
         self._headers.pop(_CONTENT_LENGTH, None)
+        if request.method == "HEAD":
+            return  # the same headers as GET, but no compressed bytes at all
         writer.enable_compression(coding)
         if request.version >= (1, 1):
             self._chunked = True  # HTTP/1.0: the body ends when the connection closes
@@ -365,7 +367,8 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         elif self._chunked:
             if version < (1, 1):
                 raise RuntimeError(f"chunked encoding needs HTTP/1.1, the request is {version}")
-            writer.enable_chunking()
+            if not self._head_only:  # a HEAD answer has no body, not even a last chunk
+                writer.enable_chunking()
             headers[_TRANSFER_ENCODING] = "chunked"
             headers.pop(_CONTENT_LENGTH, None)
         elif _CONTENT_LENGTH not in headers:
@@ -473,10 +476,16 @@ class Response(StreamResponse):
         headers: Mapping[str, str] | None = None,
         content_type: str | None = None,
         charset: str | None = None,
+        zlib_executor_size: int | None = None,
+        zlib_executor: Executor | None = None,
     ) -> None:
         if body is not None and text is not None:
             raise ValueError("body and text are not allowed together")
         super().__init__(status=status, reason=reason, headers=headers)
+        if zlib_executor_size is not None:
+            self._zlib_executor_size = zlib_executor_size
+        if zlib_executor is not None:
+            self._zlib_executor = zlib_executor
         if headers is not None and _CONTENT_TYPE in self._headers and (content_type or charset):
             raise ValueError(
                 "passing both Content-Type header and content_type or charset params is forbidden"

@@ -100,7 +100,7 @@ async def test_client_close_and_await_form() -> None:
 @pytest.mark.asyncio
 async def test_in_process_mode_has_no_websocket() -> None:
     async with TestClient(TestServer(web.Application(), in_process=True)) as client:
-        with pytest.raises(NotImplementedError, match="needs a socket"):
+        with pytest.raises(RuntimeError, match="needs a socket"):
             await client.ws_connect("/")
 
 

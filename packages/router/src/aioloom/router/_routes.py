@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterator
 from typing import Generic, TypeVar
 
@@ -95,9 +96,9 @@ class Resource(AbstractResource[H]):
     def freeze(self) -> None:
         self._frozen = True
 
+    @abstractmethod
     def match(self, path: str) -> dict[str, str] | None:
         """Decoded variables when ``path`` (encoded) matches, else None."""
-        raise NotImplementedError
 
     def resolve(self, request: Routable, method: str, path: str) -> Resolution[H]:
         variables = self.match(path)

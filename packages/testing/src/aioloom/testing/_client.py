@@ -404,7 +404,7 @@ class TestClient:
         from aioloom.websocket import connect
 
         if self.server.in_process:
-            raise NotImplementedError("ws_connect needs a socket: use a server without in_process")
+            raise RuntimeError("ws_connect needs a socket: use a server without in_process=True")
         url = URL(self.make_url(path))
         pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers or ())
         cookies = self.cookie_jar.filter_cookies(url)

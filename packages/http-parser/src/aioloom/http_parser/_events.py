@@ -1,4 +1,10 @@
-"""Events emitted by the parsers: frozen, slotted dataclasses."""
+"""Events emitted by the parsers: frozen, slotted dataclasses.
+
+A message is a head (``RequestHead`` or ``ResponseHead``), zero or more
+``Body`` events (delivered as the bytes arrive, already content-decoded when
+decoding is on) and one ``EndOfMessage``. After a message that switches
+protocols (Upgrade, CONNECT, 101) every later byte comes as ``UpgradeData``.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,20 @@ from dataclasses import dataclass
 from multidict import CIMultiDictProxy
 from yarl import URL
 
-__all__ = ["HttpVersion", "RequestHead", "Body", "EndOfMessage", "Event"]
+__all__ = [
+    "HttpVersion",
+    "HTTP10",
+    "HTTP11",
+    "RequestHead",
+    "ResponseHead",
+    "Body",
+    "EndOfMessage",
+    "UpgradeData",
+    "Event",
+]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)
 class HttpVersion:
     major: int
     minor: int
@@ -20,19 +36,62 @@ HTTP10 = HttpVersion(1, 0)
 HTTP11 = HttpVersion(1, 1)
 
 
+def _raw(headers: CIMultiDictProxy[str]) -> tuple[tuple[bytes, bytes], ...]:
+    # Values were decoded from validated bytes with utf-8/surrogateescape, so
+    # encoding them back gives the exact bytes received (OWS stripped).
+    return tuple(
+        (name.encode("ascii"), value.encode("utf-8", "surrogateescape"))
+        for name, value in headers.items()
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class RequestHead:
+    """Request line and header fields of one request.
+
+    ``target`` is the request-target as sent; ``url`` is built from it the way
+    aiohttp does (percent-encoding preserved). ``content_length`` is None for
+    chunked bodies and requests without a length (body length 0).
+    ``compression`` is the lower-cased Content-Encoding when it is one of
+    gzip, deflate, br, zstd (whether or not the parser decodes it).
+    """
+
     method: str
     target: str
     url: URL
     version: HttpVersion
     headers: CIMultiDictProxy[str]
-    raw_headers: tuple[tuple[bytes, bytes], ...]
     should_close: bool
     upgrade: bool
     chunked: bool
     expect_continue: bool
     content_length: int | None
+    compression: str | None = None
+
+    @property
+    def raw_headers(self) -> tuple[tuple[bytes, bytes], ...]:
+        """Header (name, value) pairs as the bytes received, OWS stripped."""
+        return _raw(self.headers)
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseHead:
+    """Status line and header fields of one response."""
+
+    status: int
+    reason: str
+    version: HttpVersion
+    headers: CIMultiDictProxy[str]
+    should_close: bool
+    upgrade: bool
+    chunked: bool
+    content_length: int | None
+    compression: str | None = None
+
+    @property
+    def raw_headers(self) -> tuple[tuple[bytes, bytes], ...]:
+        """Header (name, value) pairs as the bytes received, OWS stripped."""
+        return _raw(self.headers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,4 +104,11 @@ class EndOfMessage:
     trailers: CIMultiDictProxy[str] | None = None
 
 
-Event = RequestHead | Body | EndOfMessage
+@dataclass(frozen=True, slots=True)
+class UpgradeData:
+    """Bytes after a protocol switch, handed back untouched."""
+
+    data: bytes
+
+
+Event = RequestHead | ResponseHead | Body | EndOfMessage | UpgradeData

@@ -1,4 +1,4 @@
-"""Size limits of the parser; every one has a default and a knob."""
+"""Size limits of the parsers; every one has a default and a knob."""
 
 from __future__ import annotations
 
@@ -9,6 +9,19 @@ __all__ = ["Limits"]
 
 @dataclass(frozen=True, slots=True)
 class Limits:
+    """Limits counted while reading, across any number of ``feed`` calls.
+
+    ``max_line_size`` bounds the request or status line (414 / 400),
+    ``max_field_size`` each header and trailer line (431), ``max_headers`` the
+    number of header fields and, separately, of trailer fields (431).
+    ``max_chunk_line_size`` bounds a chunk-size line including its extensions
+    (400). ``max_body_size`` (None: unbounded) bounds the body as sent and
+    ``max_decompressed_size`` the body after Content-Encoding decoding (413).
+    """
+
     max_line_size: int = 8190
     max_field_size: int = 8190
     max_headers: int = 128
+    max_chunk_line_size: int = 4096
+    max_body_size: int | None = None
+    max_decompressed_size: int = 32 * 1024 * 1024

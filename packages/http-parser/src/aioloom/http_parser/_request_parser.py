@@ -1,107 +1,203 @@
 """Incremental HTTP/1.x request parser (sans-IO).
 
-Rules: bytes go in through ``feed``; events come out in order. A message is a
-``RequestHead``, then zero or more ``Body``, then ``EndOfMessage``. The parser
-never waits on I/O and never buffers more than one line past a limit.
+Rules: one ``find(b"\\r\\n\\r\\n")`` finds the end of a head; the head is
+validated as a whole (``_fields.parse_head``), then the request line, then the
+fields that decide framing: Transfer-Encoding with Content-Length, a
+Transfer-Encoding that is not exactly ``chunked``, a malformed or duplicated
+Content-Length, a duplicated Host or other singleton field are all rejected
+(400 unless noted). Bodies are read by the readers in ``_body``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from multidict import CIMultiDict, CIMultiDictProxy
-from yarl import URL
+from multidict import CIMultiDictProxy
 
-from ._errors import BadRequest, HeadersTooLarge, UriTooLong
-from ._events import HTTP10, Body, EndOfMessage, Event, HttpVersion, RequestHead
+from ._abnf import (
+    HEAD_CHECK_TABLE,
+    LOOKALIKE_FRAMING_FIELD,
+    REQUEST_LINE,
+    REQUEST_LINE_PREFIX,
+    SINGLETON_FIELDS,
+)
+from ._decoders import make_decoder
+from ._errors import BadRequest, HttpParserError, UriTooLong, VersionNotSupported
+from ._events import HTTP10, HTTP11, RequestHead
+from ._fields import PartialBlockScan, duplicated_singletons, parse_head
+from ._framing import (
+    connection_tokens,
+    content_encoding,
+    content_length,
+    request_transfer_encoding,
+)
 from ._limits import Limits
+from ._machine import CHUNKED, LENGTH, NO_BODY, Framing, MessageParser
+from ._url import target_to_url
 
-__all__ = ["RequestParser"]
+__all__ = ["RequestParser", "DEFAULT_UPGRADE_PROTOCOLS"]
 
-_TOKEN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
-_REQUEST_LINE = re.compile(rb"(" + _TOKEN + rb") (\S+) HTTP/([0-9])\.([0-9])")
-_HEADER = re.compile(rb"(" + _TOKEN + rb"):[ \t]*([^\x00-\x08\x0a-\x1f\x7f]*?)[ \t]*")
-_DIGITS = re.compile(rb"[0-9]{1,18}")
+_SEPARATORS = re.compile(r"[-_]+")
+DEFAULT_UPGRADE_PROTOCOLS = frozenset({"websocket", "tcp"})
+_NO_BODY_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS", "TRACE"})
 
 
-class RequestParser:
-    def __init__(self, limits: Limits | None = None) -> None:
-        self._limits = limits or Limits()
-        self._buffer = bytearray()
-        self._body_left = 0
+def _request_line_error(line: str) -> BadRequest:
+    parts = line.split(" ")
+    if len(parts) != 3:
+        return BadRequest("malformed request line: expected 'METHOD SP target SP HTTP/x.y'")
+    method, target, version = parts
+    if REQUEST_LINE.fullmatch(f"{method} / HTTP/1.1") is None:
+        return BadRequest(f"invalid method {method!r} in request line")
+    if REQUEST_LINE.fullmatch(f"GET {target} HTTP/1.1") is None:
+        return BadRequest("invalid character in request target")
+    return BadRequest(f"invalid HTTP version {version!r} in request line")
 
-    def feed(self, data: bytes) -> list[Event]:
-        self._buffer += data
-        events: list[Event] = []
-        while True:
-            if self._body_left:
-                if not self._buffer:
-                    break
-                chunk = bytes(self._buffer[: self._body_left])
-                del self._buffer[: len(chunk)]
-                self._body_left -= len(chunk)
-                events.append(Body(chunk))
-                if not self._body_left:
-                    events.append(EndOfMessage())
-                continue
-            end = self._buffer.find(b"\r\n\r\n")
-            if end < 0:
-                self._check_incomplete_head()
-                break
-            head = bytes(self._buffer[:end])
-            del self._buffer[: end + 4]
-            message = self._parse_head(head)
-            events.append(message)
-            if message.content_length:
-                self._body_left = message.content_length
-            else:
-                events.append(EndOfMessage())
-        return events
 
-    def _check_incomplete_head(self) -> None:
-        limit = self._limits.max_line_size + self._limits.max_field_size * self._limits.max_headers
-        if len(self._buffer) > limit:
-            raise HeadersTooLarge("request head exceeds the size limit")
+def _check_partial_request_line(line: bytes, complete: bool) -> None:
+    if line == b"\r":
+        return  # the start of an empty line between pipelined requests
+    if complete:
+        match = REQUEST_LINE.fullmatch(line.decode("latin-1"))
+        if match is None:
+            raise _request_line_error(line.decode("latin-1"))
+        major, minor = match.group(3), match.group(4)
+    else:
+        prefix = REQUEST_LINE_PREFIX.fullmatch(line)
+        if prefix is None:
+            raise _request_line_error(line.decode("latin-1") + " ")
+        if prefix.group(1) is None:
+            return
+        major, minor = chr(line[-3 - line.endswith(b"\r")]), prefix.group(1).decode()
+    if major != "1" or minor not in ("0", "1"):
+        raise VersionNotSupported(f"HTTP version {major}.{minor} is not supported")
 
-    def _parse_head(self, head: bytes) -> RequestHead:
-        lines = head.split(b"\r\n")
-        if len(lines[0]) > self._limits.max_line_size:
-            raise UriTooLong(f"request line longer than {self._limits.max_line_size} bytes")
-        line = _REQUEST_LINE.fullmatch(lines[0])
-        if line is None:
-            raise BadRequest("malformed request line")
-        if len(lines) - 1 > self._limits.max_headers:
-            raise HeadersTooLarge(f"more than {self._limits.max_headers} header fields")
-        raw: list[tuple[bytes, bytes]] = []
-        headers: CIMultiDict[str] = CIMultiDict()
-        for field in lines[1:]:
-            if len(field) > self._limits.max_field_size:
-                raise HeadersTooLarge(f"header field longer than {self._limits.max_field_size} bytes")
-            match = _HEADER.fullmatch(field)
-            if match is None:
-                raise BadRequest("malformed header field")
-            name, value = match.group(1), match.group(2)
-            raw.append((name, value))
-            headers.add(name.decode("ascii"), value.decode("latin-1"))
-        length: int | None = None
-        if "Content-Length" in headers:
-            text = headers["Content-Length"].encode("ascii")
-            if _DIGITS.fullmatch(text) is None:
-                raise BadRequest("Content-Length is not a plain decimal number")
-            length = int(text)
-        version = HttpVersion(int(line.group(3)), int(line.group(4)))
-        connection = headers.get("Connection", "").lower()
-        target = line.group(2).decode("ascii", "surrogateescape")
-        return RequestHead(
-            method=line.group(1).decode("ascii"),
-            target=target,
-            url=URL(target, encoded=True),
-            version=version,
-            headers=CIMultiDictProxy(headers),
-            raw_headers=tuple(raw),
-            should_close=connection == "close" or (version == HTTP10 and connection != "keep-alive"),
-            upgrade=False,
-            chunked=False,
-            expect_continue=headers.get("Expect", "").lower() == "100-continue",
-            content_length=length,
+
+def _check_lookalikes(names: Iterable[str]) -> None:
+    """Reject names that some proxies would read as a framing field."""
+    for name in names:
+        lowered = name.lower()
+        normal = _SEPARATORS.sub("-", lowered)
+        if normal != lowered and normal in ("transfer-encoding", "content-length"):
+            raise BadRequest(f"header name {name!r} resembles {normal!r}")
+
+
+class RequestParser(MessageParser):
+    """Parse requests from a byte stream; see ``MessageParser`` for the API.
+
+    ``decompress`` decodes gzip/deflate (and br/zstd when installed) request
+    bodies, bounded by ``Limits.max_decompressed_size``. The parser switches
+    protocols (every later byte becomes ``UpgradeData``) after a CONNECT
+    request, and after a request with ``Connection: upgrade`` whose Upgrade
+    value is in ``upgrade_protocols`` (None: any). ``require_host`` rejects an
+    HTTP/1.1 request without Host (RFC 9112 §3.2).
+    """
+
+    _what = "request"
+
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        *,
+        decompress: bool = True,
+        upgrade_protocols: frozenset[str] | None = DEFAULT_UPGRADE_PROTOCOLS,
+        require_host: bool = False,
+    ) -> None:
+        super().__init__(limits, UriTooLong)
+        self._decompress = decompress
+        self._upgrade_protocols = upgrade_protocols
+        self._require_host = require_host
+
+    def _make_scan(self, first_line_error: type[HttpParserError]) -> PartialBlockScan:
+        return PartialBlockScan(
+            self._limits.max_line_size,
+            first_line_error,
+            "request head",
+            _check_partial_request_line,
+            singletons=SINGLETON_FIELDS,
         )
+
+    def _parse_head(self, head: bytes) -> Framing:
+        limits = self._limits
+        line, fields, special = parse_head(
+            head, limits, HEAD_CHECK_TABLE, UriTooLong, "request line"
+        )
+        match = REQUEST_LINE.fullmatch(line)
+        if match is None:
+            raise _request_line_error(line)
+        if (b"_" in head or b"--" in head) and LOOKALIKE_FRAMING_FIELD.search(head):
+            _check_lookalikes(fields.keys())
+        method, target, major, minor = match.groups()
+        if major != "1" or minor not in ("0", "1"):
+            raise VersionNotSupported(f"HTTP version {major}.{minor} is not supported")
+        version = HTTP11 if minor == "1" else HTTP10
+        url = target_to_url(method, target)
+        close = version is HTTP10
+        upgrade = chunked = expect = False
+        length: int | None = None
+        compression: str | None = None
+        kind = NO_BODY
+        names = set(special)
+        if special:
+            duplicate = duplicated_singletons(special)
+            if duplicate is not None:
+                raise BadRequest(f"duplicate {duplicate!r} header field")
+            if b"connection" in names:
+                value = fields["Connection"].lower()
+                if value == "keep-alive" and special.count(b"connection") == 1:
+                    close = False
+                else:
+                    tokens = connection_tokens(fields)
+                    if "close" in tokens:
+                        close = True
+                    elif "keep-alive" in tokens:
+                        close = False
+                    upgrade = "upgrade" in tokens and bool(fields.get("Upgrade"))
+            if b"transfer-encoding" in names:
+                if b"content-length" in names:
+                    raise BadRequest("Content-Length together with Transfer-Encoding")
+                if version is HTTP10:
+                    raise BadRequest("Transfer-Encoding in an HTTP/1.0 request")
+                request_transfer_encoding(fields["Transfer-Encoding"])
+                chunked = True
+                kind = CHUNKED
+            elif b"content-length" in names:
+                length = content_length(fields["Content-Length"], limits)
+                if length:
+                    kind = LENGTH
+            if b"expect" in names and version is HTTP11:
+                expect = fields["Expect"].lower() == "100-continue"
+            if b"content-encoding" in names:
+                compression = content_encoding(fields)
+        if self._require_host and version is HTTP11 and b"host" not in names:
+            raise BadRequest("HTTP/1.1 request without a Host header field")
+        if kind != NO_BODY and method in _NO_BODY_METHODS:
+            # A body on a method without body semantics is ambiguous for
+            # intermediaries: parse it, but never reuse the connection.
+            close = True
+        switch = method == "CONNECT"
+        if switch:
+            # CONNECT: every byte after the head belongs to the tunnel.
+            upgrade = True
+            kind = NO_BODY
+        elif upgrade:
+            protocols = self._upgrade_protocols
+            switch = protocols is None or fields["Upgrade"].strip(" \t").lower() in protocols
+        decoder = None
+        if compression is not None and self._decompress and kind != NO_BODY:
+            decoder = make_decoder(compression, limits.max_decompressed_size)
+        event = RequestHead(
+            method,
+            target,
+            url,
+            version,
+            CIMultiDictProxy(fields),
+            close,
+            upgrade,
+            chunked,
+            expect,
+            length,
+            compression,
+        )
+        return event, kind, length or 0, decoder, switch

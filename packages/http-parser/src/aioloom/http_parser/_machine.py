@@ -73,6 +73,11 @@ class MessageParser(ABC):
         return len(self._buf) - self._pos
 
     @property
+    def error(self) -> HttpParserError | None:
+        """The error that ended this parser; ``next_events`` raises it on the next call."""
+        return self._error
+
+    @property
     def upgraded(self) -> bool:
         """True once the parser switched protocols; later bytes are UpgradeData."""
         return self._upgraded

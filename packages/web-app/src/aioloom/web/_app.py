@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 from aioloom.router import MatchInfo
 
 from ._cleanup_ctx import CleanupContext
+from ._dispatch import as_coroutine, run_handler
 from ._keys import AppKey, NotAppKeyWarning
 from ._routing import UrlDispatcher
 from ._signals import FrozenList, Signal
@@ -208,8 +209,6 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
     # -- request handling -------------------------------------------------------------
 
     async def _handle(self, request: Request) -> StreamResponse:
-        from ._dispatch import run_handler
-
         match_info: MatchInfo[Handler] = self._router.resolve(request)
         match_info.add_app(self)
         match_info.freeze()
@@ -233,8 +232,6 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         return chain
 
     def _wrap(self, handler: Handler, apps: tuple[Application, ...]) -> Handler:
-        from ._dispatch import as_coroutine
-
         handler = as_coroutine(handler)
         if not any(app._middlewares for app in apps):
             return handler  # the router already made the innermost app current

@@ -107,6 +107,7 @@ class RequestHandler(asyncio.Protocol):
         self._writing_paused = False
         self._drain_waiter: asyncio.Future[None] | None = None
         self._keepalive_handle: asyncio.TimerHandle | None = None
+        self._idle_since: float | None = None
         self._header_handle: asyncio.TimerHandle | None = None
         self._close_after_current = False
         self._upgrade: UpgradeTarget | None = None
@@ -177,9 +178,7 @@ class RequestHandler(asyncio.Protocol):
             return
         if self._close_after_current and self._task is None and not self._queue:
             return  # shutting down: ignore new requests on an idle connection
-        if self._keepalive_handle is not None:
-            self._keepalive_handle.cancel()
-            self._keepalive_handle = None
+        self._idle_since = None
         try:
             self._parser.receive(data)
         except HttpParserError as error:
@@ -203,6 +202,8 @@ class RequestHandler(asyncio.Protocol):
                 if not events:
                     break
                 self._dispatch(events)
+                if not self._parser.buffered and self._parser.error is None:
+                    break  # nothing left: spare the parser a call that finds nothing
         finally:
             self._parsing = False
         if len(self._queue) >= self._max_pipelined and self._parser.buffered:
@@ -441,15 +442,27 @@ class RequestHandler(asyncio.Protocol):
     # -- timers and closing ----------------------------------------------------------------
 
     def _arm_keepalive(self) -> None:
+        """Mark the connection idle; one long-lived timer checks the mark.
+
+        Arming and cancelling a timer for every request cost more than the
+        check: the timer, when it fires, only looks at how long we were idle.
+        """
+        self._idle_since = self._loop.time()
         if self._keepalive_timeout and self._keepalive_handle is None:
-            self._keepalive_handle = self._loop.call_later(
-                self._keepalive_timeout, self._on_idle_timeout
+            self._keepalive_handle = self._loop.call_at(
+                self._idle_since + self._keepalive_timeout, self._on_idle_timeout
             )
 
     def _on_idle_timeout(self) -> None:
         self._keepalive_handle = None
-        if self._task is None and not self._queue:
+        idle_since = self._idle_since
+        if idle_since is None or self._task is not None or self._queue:
+            return  # busy: _arm_keepalive runs again when the work is done
+        deadline = idle_since + self._keepalive_timeout
+        if self._loop.time() >= deadline:
             self._close()
+        else:
+            self._keepalive_handle = self._loop.call_at(deadline, self._on_idle_timeout)
 
     def _arm_header_deadline(self) -> None:
         if self._read_header_timeout and self._header_handle is None and self._parser_buffered():

@@ -503,4 +503,6 @@ class Request(BaseRequest):
         if self._match_info is None:
             return
         for app in cast("tuple[Application, ...]", self._match_info.apps):
-            await app.on_response_prepare.send(self, response)
+            signal = app._on_response_prepare
+            if signal:  # most apps have no callbacks: skip making a coroutine
+                await signal.send(self, response)

@@ -39,6 +39,9 @@ _NO_BODY_STATUSES = frozenset({204, 304})
 _CONTENT_TYPE = istr("Content-Type")
 _CONTENT_LENGTH = istr("Content-Length")
 _TRANSFER_ENCODING = istr("Transfer-Encoding")
+_DATE = istr("Date")
+_SERVER = istr("Server")
+_CONNECTION = istr("Connection")
 _CONTENT_ENCODING = istr("Content-Encoding")
 _date_cache: tuple[int, str] = (0, "")
 
@@ -61,11 +64,11 @@ def _http_date_now() -> str:
     return _date_cache[1]
 
 
+_REASONS = {status.value: status.phrase for status in HTTPStatus}
+
+
 def _reason(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
+    return _REASONS.get(status, "")
 
 
 class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
@@ -113,9 +116,12 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         if self._prepared_guard():
             raise RuntimeError("cannot change the status after the headers were sent")
         self._status = int(status)
-        self._reason = reason if reason is not None else _reason(self._status)
-        if "\r" in self._reason or "\n" in self._reason:
+        if reason is None:
+            self._reason = _REASONS.get(self._status, "")
+            return
+        if "\r" in reason or "\n" in reason:
             raise ValueError("reason phrase must not contain CR or LF")
+        self._reason = reason
 
     def _prepared_guard(self) -> bool:
         return getattr(self, "_writer", None) is not None
@@ -318,7 +324,8 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         await request._prepare_hook(self)
         writer = request._make_writer()
         self._head_only = request.method == "HEAD"
-        await self._apply_compression(request, writer)
+        if self._compression is not None:
+            await self._apply_compression(request, writer)
         writer.set_head(self._serialize_head(request, writer))
         self._writer = writer
         request._origin._prepared_response = self
@@ -377,14 +384,17 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
                 headers[_TRANSFER_ENCODING] = "chunked"
             elif not self._head_only:
                 self._keep_alive = False  # HTTP/1.0: the body ends when we close
-        headers.setdefault(_CONTENT_TYPE, "application/octet-stream")
-        headers.setdefault("Date", _http_date_now())
-        headers.setdefault("Server", SERVER_SOFTWARE)
+        if _CONTENT_TYPE not in headers:
+            headers[_CONTENT_TYPE] = "application/octet-stream"
+        if _DATE not in headers:
+            headers[_DATE] = _http_date_now()
+        if _SERVER not in headers:
+            headers[_SERVER] = SERVER_SOFTWARE
         if self._keep_alive:
             if version == (1, 0):
-                headers["Connection"] = "keep-alive"
+                headers[_CONNECTION] = "keep-alive"
         elif version >= (1, 1):
-            headers["Connection"] = "close"
+            headers[_CONNECTION] = "close"
         return serialize_response_head(
             status, self._reason, headers.items(), f"{version[0]}.{version[1]}"
         )

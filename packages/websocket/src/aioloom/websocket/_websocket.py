@@ -1,0 +1,538 @@
+"""The asyncio layer: one WebSocket over an existing transport, aiohttp's semantics.
+
+Whoever owns the transport (web-app's HTTP connection protocol after the 101,
+or ``WebSocketProtocol`` below) feeds it: ``feed_data``, ``feed_eof``,
+``connection_lost``, ``pause_writing``/``resume_writing``. Parsing happens in
+``feed_data``; pings are answered there at once (autoping), everything else is
+queued for ``receive()`` in arrival order, so an echo loop answers messages in
+order and the close handshake follows the last echo.
+
+States: open -> closing (peer's Close consumed by ``receive``) and/or closed
+(our Close sent, or the connection is gone). ``close()`` from any task sends our
+Close, wakes a waiting reader (which gets CLOSING), then waits up to ``timeout``
+for the peer's Close unless it already came or reading failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import deque
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Final
+
+from ._connection import Connection
+from ._errors import WebSocketError
+from ._protocols import TransportLike
+from ._types import WSCloseCode, WSMessage, WSMsgType
+
+__all__ = ["WebSocket", "WebSocketProtocol", "WS_CLOSED_MESSAGE", "WS_CLOSING_MESSAGE"]
+
+WS_CLOSED_MESSAGE: Final = WSMessage(WSMsgType.CLOSED, None, None)
+WS_CLOSING_MESSAGE: Final = WSMessage(WSMsgType.CLOSING, None, None)
+
+_TEXT = WSMsgType.TEXT
+_BINARY = WSMsgType.BINARY
+_PING = WSMsgType.PING
+_PONG = WSMsgType.PONG
+_CLOSE = WSMsgType.CLOSE
+_ERROR = WSMsgType.ERROR
+_CLOSED_READS_BEFORE_ERROR = 5
+
+
+class WebSocket:
+    """A WebSocket endpoint (either role) on a transport, after the opening handshake."""
+
+    def __init__(
+        self,
+        transport: TransportLike,
+        connection: Connection,
+        *,
+        protocol: str | None = None,
+        timeout: float = 10.0,
+        receive_timeout: float | None = None,
+        autoclose: bool = True,
+        autoping: bool = True,
+        heartbeat: float | None = None,
+        read_limit: int = 2**16,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        self._transport = transport
+        self._conn = connection
+        self._protocol = protocol
+        self._timeout = timeout
+        self._receive_timeout = receive_timeout
+        self._autoclose = autoclose
+        self._autoping = autoping
+        self._heartbeat = heartbeat
+        self._loop = loop if loop is not None else asyncio.get_running_loop()
+        self._queue: deque[WSMessage] = deque()
+        self._queued_bytes = 0
+        self._read_limit = read_limit
+        self._read_paused = False
+        self._read_failed = False
+        self._waiter: asyncio.Future[None] | None = None
+        self._waiting = False
+        self._peer_close: asyncio.Future[None] = self._loop.create_future()
+        self._peer_close_code: int | None = None
+        self._closing = False
+        self._closed = False
+        self._eof = False
+        self._close_code: int | None = None
+        self._exception: BaseException | None = None
+        self._closed_reads = 0
+        self._write_paused = False
+        self._drain_waiters: list[asyncio.Future[None]] = []
+        self._last_received = self._loop.time()
+        self._heartbeat_handle: asyncio.TimerHandle | None = None
+        self._ping_sent_at = 0.0
+        if heartbeat is not None:
+            self._heartbeat_handle = self._loop.call_later(heartbeat, self._on_heartbeat)
+
+    # -- properties ---------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """True once our Close was sent or the connection is gone."""
+        return self._closed
+
+    @property
+    def close_code(self) -> int | None:
+        return self._close_code
+
+    @property
+    def protocol(self) -> str | None:
+        """The negotiated subprotocol (aiohttp's ``ws_protocol``)."""
+        return self._protocol
+
+    ws_protocol = protocol
+
+    @property
+    def compress(self) -> bool:
+        """Whether permessage-deflate was negotiated."""
+        return self._conn.deflate is not None
+
+    @property
+    def connection(self) -> Connection:
+        """The sans-IO connection underneath."""
+        return self._conn
+
+    @property
+    def transport(self) -> TransportLike:
+        return self._transport
+
+    def exception(self) -> BaseException | None:
+        return self._exception
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self._transport.get_extra_info(name, default)
+
+    # -- fed by the transport's owner ----------------------------------------
+
+    def feed_data(self, data: bytes) -> None:
+        """Bytes read from the transport."""
+        if self._heartbeat is not None:
+            self._last_received = self._loop.time()
+        messages = self._conn.receive_data(data)
+        if not messages:
+            return
+        queue = self._queue
+        for msg in messages:
+            kind = msg.type
+            if kind is _TEXT or kind is _BINARY:
+                self._queued_bytes += len(msg.data)
+            elif kind is _PING:
+                if self._autoping:
+                    if not self._closed and not self._transport.is_closing():
+                        self._transport.write(self._conn.send_pong(msg.data))
+                    continue
+            elif kind is _PONG:
+                if self._autoping:
+                    continue
+            elif kind is _CLOSE:
+                self._peer_close_code = msg.data
+                if not self._peer_close.done():
+                    self._peer_close.set_result(None)
+            else:  # ERROR: the rest of the input is ignored; stop reading it for good
+                self._read_failed = True
+                self._pause_reading()
+                if not self._peer_close.done():
+                    self._peer_close.set_result(None)
+            queue.append(msg)
+        if self._queued_bytes > self._read_limit:
+            self._pause_reading()
+        self._wake_reader()
+
+    def feed_eof(self) -> None:
+        """The peer closed its side of the TCP connection."""
+        self._eof = True
+        if not self._peer_close.done():
+            self._peer_close.set_result(None)
+        self._wake_reader()
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        """The transport is closed."""
+        if exc is not None and self._exception is None:
+            self._exception = exc
+        self._cancel_heartbeat()
+        self.feed_eof()
+        self._write_paused = False
+        for waiter in self._drain_waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        self._drain_waiters.clear()
+
+    def pause_writing(self) -> None:
+        self._write_paused = True
+
+    def resume_writing(self) -> None:
+        self._write_paused = False
+        for waiter in self._drain_waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        self._drain_waiters.clear()
+
+    # -- receiving -----------------------------------------------------------
+
+    async def receive(self, timeout: float | None = None) -> WSMessage:  # noqa: ASYNC109 - aiohttp API
+        """The next message (TEXT, BINARY, CLOSE, ERROR, CLOSING, CLOSED, or PING/PONG
+        without autoping). Only one task may wait at a time (RuntimeError)."""
+        if self._waiting:
+            raise RuntimeError("Concurrent call to receive() is not allowed")
+        receive_timeout = timeout or self._receive_timeout
+        while True:
+            if self._closed:
+                self._closed_reads += 1
+                if self._closed_reads >= _CLOSED_READS_BEFORE_ERROR:
+                    raise RuntimeError("WebSocket connection is closed.")
+                return WS_CLOSED_MESSAGE
+            if self._closing:
+                return WS_CLOSING_MESSAGE
+            if not self._queue:
+                if self._eof:
+                    return await self._on_eof()
+                await self._wait(receive_timeout)
+                if not self._queue:
+                    if self._is_closed():  # close() from another task woke us
+                        return WS_CLOSING_MESSAGE
+                    continue
+            msg = self._queue.popleft()
+            kind = msg.type
+            if kind is _TEXT or kind is _BINARY:
+                self._queued_bytes -= len(msg.data)
+                if (
+                    self._read_paused
+                    and not self._read_failed
+                    and self._queued_bytes <= self._read_limit // 2
+                ):
+                    self._read_paused = False
+                    self._transport.resume_reading()
+                return msg
+            if kind is _CLOSE:
+                self._closing = True
+                self._close_code = msg.data
+                if self._autoclose and not self._closed:
+                    await self.close()
+                return msg
+            if kind is _ERROR:
+                exc = msg.data
+                if self._exception is None:
+                    self._exception = exc
+                if isinstance(exc, WebSocketError):  # else (heartbeat) already closed
+                    self._close_code = exc.code
+                    await self.close(code=exc.code)
+                    self._close_code = exc.code
+                return msg
+            return msg  # PING or PONG without autoping
+
+    def _is_closed(self) -> bool:
+        return self._closed
+
+    async def _wait(self, timeout: float | None) -> None:  # noqa: ASYNC109
+        waiter = self._waiter = self._loop.create_future()
+        self._waiting = True
+        try:
+            if timeout:
+                async with asyncio.timeout(timeout):
+                    await waiter
+            else:
+                await waiter
+        finally:
+            self._waiting = False
+            self._waiter = None
+
+    def _wake_reader(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def _on_eof(self) -> WSMessage:
+        if self._close_code is None:
+            self._close_code = WSCloseCode.ABNORMAL_CLOSURE
+        self._closed = True
+        self._cancel_heartbeat()
+        self._transport.close()
+        return WS_CLOSED_MESSAGE
+
+    async def receive_str(self, *, timeout: float | None = None) -> str:  # noqa: ASYNC109
+        msg = await self.receive(timeout)
+        if msg.type is not _TEXT:
+            raise TypeError(f"Received message {msg.type}:{msg.data!r} is not WSMsgType.TEXT")
+        data: str = msg.data
+        return data
+
+    async def receive_bytes(self, *, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
+        msg = await self.receive(timeout)
+        if msg.type is not _BINARY:
+            raise TypeError(f"Received message {msg.type}:{msg.data!r} is not WSMsgType.BINARY")
+        data: bytes = msg.data
+        return data
+
+    async def receive_json(
+        self,
+        *,
+        loads: Callable[[Any], Any] = json.loads,
+        timeout: float | None = None,  # noqa: ASYNC109 - aiohttp API
+    ) -> Any:
+        return loads(await self.receive_str(timeout=timeout))
+
+    def __aiter__(self) -> WebSocket:
+        return self
+
+    async def __anext__(self) -> WSMessage:
+        msg = await self.receive()
+        if msg.type in (_CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
+            raise StopAsyncIteration
+        return msg
+
+    async def __aenter__(self) -> WebSocket:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # -- sending -------------------------------------------------------------
+
+    def _check_writable(self) -> None:
+        if self._closed or self._transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
+
+    async def _drain(self) -> None:
+        if self._write_paused:
+            waiter: asyncio.Future[None] = self._loop.create_future()
+            self._drain_waiters.append(waiter)
+            await waiter
+
+    async def send_str(self, data: str, compress: int | bool | None = None) -> None:
+        if not isinstance(data, str):
+            raise TypeError(f"data argument must be str ({type(data)!r})")
+        self._check_writable()
+        self._transport.write(self._conn.send_text(data, compress=_compress_flag(compress)))
+        await self._drain()
+
+    async def send_bytes(
+        self, data: bytes | bytearray | memoryview, compress: int | bool | None = None
+    ) -> None:
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise TypeError(f"data argument must be byte-ish ({type(data)!r})")
+        self._check_writable()
+        self._transport.write(self._conn.send_bytes(data, compress=_compress_flag(compress)))
+        await self._drain()
+
+    async def send_json(
+        self,
+        data: Any,
+        compress: int | bool | None = None,
+        *,
+        dumps: Callable[[Any], str] = json.dumps,
+    ) -> None:
+        await self.send_str(dumps(data), compress=compress)
+
+    async def send_frame(
+        self, message: bytes | bytearray | memoryview, opcode: int, *, fin: bool = True
+    ) -> None:
+        """One raw uncompressed frame (CONTINUATION/TEXT/BINARY/PING/PONG)."""
+        if opcode == WSMsgType.CLOSE:
+            raise ValueError("use close() to send a Close frame")
+        self._check_writable()
+        self._transport.write(self._conn.send_frame(opcode, message, fin=fin))
+        await self._drain()
+
+    async def ping(self, message: bytes | str = b"") -> None:
+        payload = message.encode("utf-8") if isinstance(message, str) else message
+        self._check_writable()
+        self._transport.write(self._conn.send_ping(payload))
+        await self._drain()
+
+    async def pong(self, message: bytes | str = b"") -> None:
+        payload = message.encode("utf-8") if isinstance(message, str) else message
+        self._check_writable()
+        self._transport.write(self._conn.send_pong(payload))
+        await self._drain()
+
+    # -- closing -------------------------------------------------------------
+
+    async def close(self, *, code: int = WSCloseCode.OK, message: bytes | str = b"") -> bool:
+        """Send our Close (once) and complete the close handshake; False if already closed."""
+        if self._closed:
+            return False
+        frame = b"" if self._conn.close_sent else self._conn.send_close(code, message)
+        self._closed = True
+        self._cancel_heartbeat()
+        transport = self._transport
+        if frame and not transport.is_closing():
+            transport.write(frame)
+        self._wake_reader()
+        if self._peer_close.done() or transport.is_closing():
+            if self._close_code is None:
+                self._close_code = (
+                    self._peer_close_code if self._peer_close_code is not None else code
+                )
+            transport.close()
+            return True
+        try:
+            async with asyncio.timeout(self._timeout):
+                await asyncio.shield(self._peer_close)
+        except TimeoutError:
+            self._close_code = WSCloseCode.ABNORMAL_CLOSURE
+            transport.abort()
+            return True
+        except asyncio.CancelledError:
+            self._close_code = WSCloseCode.ABNORMAL_CLOSURE
+            transport.abort()
+            raise
+        if self._close_code is None:
+            self._close_code = (
+                self._peer_close_code
+                if self._peer_close_code is not None
+                else WSCloseCode.ABNORMAL_CLOSURE
+            )
+        transport.close()
+        return True
+
+    # -- flow control and heartbeat ------------------------------------------
+
+    def _pause_reading(self) -> None:
+        if not self._read_paused:
+            self._read_paused = True
+            if not self._transport.is_closing():
+                self._transport.pause_reading()
+
+    def _cancel_heartbeat(self) -> None:
+        handle = self._heartbeat_handle
+        if handle is not None:
+            handle.cancel()
+            self._heartbeat_handle = None
+
+    def _on_heartbeat(self) -> None:
+        heartbeat = self._heartbeat
+        if heartbeat is None or self._closed:  # pragma: no cover - cancelled when closing
+            return
+        now = self._loop.time()
+        idle = now - self._last_received
+        if idle < heartbeat:
+            self._heartbeat_handle = self._loop.call_later(heartbeat - idle, self._on_heartbeat)
+            return
+        if self._transport.is_closing():
+            return
+        self._transport.write(self._conn.send_ping())
+        self._ping_sent_at = now
+        self._heartbeat_handle = self._loop.call_later(heartbeat / 2, self._on_pong_deadline)
+
+    def _on_pong_deadline(self) -> None:
+        heartbeat = self._heartbeat
+        if heartbeat is None or self._closed:  # pragma: no cover - cancelled when closing
+            return
+        if self._last_received >= self._ping_sent_at:
+            self._heartbeat_handle = self._loop.call_later(heartbeat, self._on_heartbeat)
+            return
+        exc = TimeoutError(f"No PONG received after {heartbeat / 2} seconds")
+        self._exception = exc
+        self._close_code = WSCloseCode.ABNORMAL_CLOSURE
+        self._closed = True
+        self._heartbeat_handle = None
+        self._transport.abort()
+        if not self._peer_close.done():
+            self._peer_close.set_result(None)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            self._queue.appendleft(WSMessage(_ERROR, exc, None))
+            waiter.set_result(None)
+
+
+def _compress_flag(compress: int | bool | None) -> bool | None:
+    return None if compress is None else bool(compress)
+
+
+class WebSocketProtocol(asyncio.Protocol):
+    """Adapter for a transport that carries only the WebSocket (a client, a test server).
+
+    Set ``websocket`` once the handshake is done; until then bytes are kept in
+    ``buffer`` for the handshake code to read.
+    """
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.websocket: WebSocket | None = None
+        self.buffer = bytearray()
+        self.head_received = asyncio.Event()
+        self.eof = False
+        self.write_paused = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        if isinstance(transport, asyncio.Transport):
+            self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        ws = self.websocket
+        if ws is not None:
+            ws.feed_data(data)
+            return
+        self.buffer += data
+        if b"\r\n\r\n" in self.buffer or len(self.buffer) > 65536:
+            self.head_received.set()
+
+    def eof_received(self) -> bool | None:
+        self.eof = True
+        ws = self.websocket
+        if ws is not None:
+            ws.feed_eof()
+        else:
+            self.head_received.set()
+        return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.eof = True
+        ws = self.websocket
+        if ws is not None:
+            ws.connection_lost(exc)
+        else:
+            self.head_received.set()
+
+    def attach(self, websocket: WebSocket) -> None:
+        """Hand the connection to ``websocket``, with any bytes read past the handshake."""
+        self.websocket = websocket
+        if self.write_paused:
+            websocket.pause_writing()
+        rest = bytes(self.buffer)
+        self.buffer.clear()
+        if rest:
+            websocket.feed_data(rest)
+        if self.eof:
+            websocket.feed_eof()
+
+    def pause_writing(self) -> None:
+        self.write_paused = True
+        if self.websocket is not None:
+            self.websocket.pause_writing()
+
+    def resume_writing(self) -> None:
+        self.write_paused = False
+        if self.websocket is not None:
+            self.websocket.resume_writing()

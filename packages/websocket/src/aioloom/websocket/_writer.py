@@ -1,0 +1,42 @@
+"""Frame writer (RFC 6455 section 5.2): one ``bytes`` per frame, ready to write."""
+
+from __future__ import annotations
+
+import os
+import struct
+
+from ._mask import apply_mask
+
+__all__ = ["build_frame"]
+
+_PACK_16 = struct.Struct("!BBH").pack
+_PACK_64 = struct.Struct("!BBQ").pack
+
+
+def build_frame(
+    opcode: int,
+    payload: bytes | bytearray | memoryview,
+    *,
+    mask: bool,
+    fin: bool = True,
+    rsv1: bool = False,
+) -> bytes:
+    """Header plus payload of one frame; ``mask`` is True for frames a client sends.
+
+    Masks come from ``os.urandom`` (RFC 6455 section 5.3 asks for a strong source).
+    """
+    b0 = opcode | (0x80 if fin else 0) | (0x40 if rsv1 else 0)
+    size = len(payload)
+    bit = 0x80 if mask else 0
+    if size < 126:
+        header = bytes((b0, size | bit))
+    elif size < 65536:
+        header = _PACK_16(b0, 126 | bit, size)
+    elif size < 1 << 63:
+        header = _PACK_64(b0, 127 | bit, size)
+    else:  # pragma: no cover - no machine holds such a payload
+        raise ValueError("payload too large for one frame")
+    if mask:
+        key = os.urandom(4)
+        return header + key + apply_mask(key, payload)
+    return header + payload

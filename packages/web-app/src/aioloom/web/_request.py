@@ -7,7 +7,6 @@ import dataclasses
 import datetime
 import json
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
-from http.cookies import CookieError, SimpleCookie
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, cast, overload
 
@@ -17,6 +16,7 @@ from yarl import URL
 from aioloom.http_parser import RequestHead
 
 from ._chain_map import ChainMapProxy
+from ._cookie_header import parse_cookie_header
 from ._exceptions import HTTPRequestEntityTooLarge
 from ._forwarded import parse_forwarded
 from ._headers import ETag, parse_content_type, parse_etags, parse_http_date
@@ -259,12 +259,7 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
         if "cookies" not in self._cache:
             parsed: dict[str, str] = {}
             for header in self.headers.getall("Cookie", []):
-                jar: SimpleCookie = SimpleCookie()
-                try:
-                    jar.load(header)
-                except CookieError:
-                    continue  # ignore silently: no client-driven log storms
-                parsed.update({name: morsel.value for name, morsel in jar.items()})
+                parsed.update(parse_cookie_header(header))
             self._cache["cookies"] = MappingProxyType(parsed)
         cookies: Mapping[str, str] = self._cache["cookies"]
         return cookies

@@ -1,17 +1,28 @@
-"""The indexed lookup returns exactly what a linear scan in registration order returns."""
+"""The indexed lookup returns exactly what a linear scan in registration order returns.
+
+Checked twice per table: before ``freeze()`` (candidates from the trie, each
+resource deciding) and after it (the compiled index answering from precomputed
+per-method plans, falling back to the candidates when it cannot).
+"""
 
 from __future__ import annotations
+
+import warnings
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aioloom.router import MatchInfo, UrlDispatcher
-from aioloom.router._abc import AbstractResource
+from aioloom.router._abc import AbstractResource, Resolution
 from aioloom.router._dispatcher import _PathRequest
+from aioloom.router._protocols import Routable
+from aioloom.router._routes import DynamicResource, PlainResource, Resource
 
 SEGMENTS = ["a", "b", "ab", "x1", "", "%C3%A4"]
 PATTERN_SEGMENTS = [
     *SEGMENTS,
+    "{v}",
+    "{v}",
     "{v}",
     "a{v}",
     "{v}b",
@@ -21,22 +32,75 @@ PATTERN_SEGMENTS = [
     "{v:.+}",
     "{v:[^/]*}",
     "x{v:[0-9]}",
+    "{v:[{}a]+}",
 ]
+REQUEST_SEGMENTS = [*SEGMENTS, "1", "12", "aab", "x7", "a/b", "{a}", "a}", "%7Ba%7D", "a%2Fb"]
 METHODS = ["GET", "POST", "*"]
 
 
+class CustomPlain(PlainResource[str]):
+    """A subclass: the compiled index must not assume how it matches."""
+
+    def match(self, path: str) -> dict[str, str] | None:
+        return None if path.endswith("/b") else super().match(path)
+
+
+class CustomDynamic(DynamicResource[str]):
+    def match(self, path: str) -> dict[str, str] | None:
+        return None if path.endswith("/b") else super().match(path)
+
+    def resolve(self, request: Routable, method: str, path: str) -> Resolution[str]:
+        return Resource.resolve(self, request, method, path)  # the one that calls match()
+
+
+# A small alphabet makes overlapping tables (a literal and a variable branch both
+# matching, a custom resource where a plain one would answer...) common.
+DENSE_PATTERN_SEGMENTS = ["a", "b", "", "{v}", "{v}", "{v:.*}", "a{v}"]
+DENSE_REQUEST_SEGMENTS = ["a", "b", "", "{a}", "x1"]
+
+
 @st.composite
-def route_paths(draw: st.DrawFn) -> str:
-    parts = draw(st.lists(st.sampled_from(PATTERN_SEGMENTS), min_size=1, max_size=4))
+def route_paths(draw: st.DrawFn, dense: bool) -> str:
+    alphabet = DENSE_PATTERN_SEGMENTS if dense else PATTERN_SEGMENTS
+    parts = draw(st.lists(st.sampled_from(alphabet), min_size=1, max_size=4))
     out = []
     for number, part in enumerate(parts):
         out.append(part.replace("{v", f"{{v{number}"))
     return "/" + "/".join(out)
 
 
-request_paths = st.lists(
-    st.sampled_from([*SEGMENTS, "1", "12", "aab", "x7", "a/b"]), min_size=0, max_size=5
-).map(lambda parts: "/" + "/".join(parts))
+def request_paths(dense: bool) -> st.SearchStrategy[str]:
+    alphabet = DENSE_REQUEST_SEGMENTS if dense else REQUEST_SEGMENTS
+    return st.one_of(
+        st.lists(st.sampled_from(alphabet), min_size=0, max_size=5).map(
+            lambda parts: "/" + "/".join(parts)
+        ),
+        st.sampled_from(["", "a", "a/b", "//", "/a//b"]),
+    )
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> tuple[list[tuple[str, str, bool]], list[tuple[str, str]]]:
+    """Routes (method, path, custom resource?) and probes (method, path)."""
+    dense = draw(st.booleans())
+    table = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(METHODS),
+                route_paths(dense),
+                st.sampled_from([False] * 5 + [True]),
+            ),
+            min_size=1,
+            max_size=25,
+        )
+    )
+    probes = draw(
+        st.lists(
+            st.tuples(st.sampled_from(["GET", "POST", "PUT", "HEAD"]), request_paths(dense)),
+            max_size=15,
+        )
+    )
+    return table, probes
 
 
 def linear(resources: list[AbstractResource[str]], method: str, path: str) -> MatchInfo[str]:
@@ -52,24 +116,98 @@ def linear(resources: list[AbstractResource[str]], method: str, path: str) -> Ma
     return MatchInfo({}, None, http_status=404)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    table=st.lists(st.tuples(st.sampled_from(METHODS), route_paths()), min_size=1, max_size=25),
-    probes=st.lists(st.tuples(st.sampled_from(["GET", "POST", "PUT"]), request_paths), max_size=15),
-)
-def test_indexed_lookup_equals_linear_scan(
-    table: list[tuple[str, str]], probes: list[tuple[str, str]]
-) -> None:
-    router: UrlDispatcher[str] = UrlDispatcher()
-    for number, (method, path) in enumerate(table):
-        resource = router.add_resource(path)
-        if resource.route_for(method) is None and not (method == "*" and len(resource)):
-            resource.add_route(method, f"h{number}")
+def check(router: UrlDispatcher[str], probes: list[tuple[str, str]]) -> None:
     resources = list(router.resources())
     for method, path in probes:
-        fast = router.resolve_path(method, path)
         slow = linear(resources, method, path)
-        assert fast.route is slow.route, (method, path)
-        assert dict(fast) == dict(slow)
-        assert fast.http_status == slow.http_status
-        assert fast.allowed_methods == slow.allowed_methods
+        for fast in (
+            router.resolve_path(method, path),
+            router.resolve(_PathRequest(method, path, None)),
+        ):
+            assert type(fast) is MatchInfo
+            assert fast.route is slow.route, (method, path)
+            assert dict(fast) == dict(slow), (method, path)
+            assert fast.http_status == slow.http_status, (method, path)
+            assert fast.allowed_methods == slow.allowed_methods, (method, path)
+            assert fast.apps == ()
+            assert fast.current_app is None
+            assert not fast.frozen
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(example=tables())
+def test_indexed_lookup_equals_linear_scan(
+    example: tuple[list[tuple[str, str, bool]], list[tuple[str, str]]],
+) -> None:
+    table, probes = example
+    router: UrlDispatcher[str] = UrlDispatcher()
+    for number, (method, path, custom) in enumerate(table):
+        if custom:
+            kind = DynamicResource if "{" in path else PlainResource
+            resource = (CustomDynamic if kind is DynamicResource else CustomPlain)(path)
+            router.register_resource(resource)
+        else:
+            resource = router.add_resource(path)
+        if resource.route_for(method) is None and not (method == "*" and len(resource)):
+            resource.add_route(method, f"h{number}")
+    check(router, probes)  # not frozen: the trie's candidates, each resource deciding
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # shadowed routes are expected in random tables
+        router.freeze()
+    check(router, probes)  # frozen: the compiled index
+
+
+def test_compiled_index_answers_the_benchmark_shapes() -> None:
+    """The shapes of tools/bench/bench_router.py take the precomputed path."""
+    router: UrlDispatcher[str] = UrlDispatcher()
+    for i in range(50):
+        router.add_get(f"/r{i}/{{x}}/detail", f"d{i}")
+        router.add_get(f"/api/{{x}}/item{i}", f"s{i}")
+        router.add_post(f"/plain{i}", f"p{i}")
+    router.freeze()
+    index = router._index
+    assert index.compiled
+    match = index.resolve("GET", "/r49/a%20b/detail")
+    assert match is not None
+    assert (match.handler, dict(match)) == ("d49", {"x": "a b"})
+    match = index.resolve("HEAD", "/api/abc/item7")
+    assert match is not None
+    assert (match.handler, dict(match)) == ("s7", {"x": "abc"})
+    match = index.resolve("GET", "/plain3")
+    assert match is not None
+    assert (match.http_status, match.allowed_methods) == (405, {"POST"})
+    for path in ("/nomatch/abc/detail", "/api/abc/nomatch", "/api/abc", "nope", ""):
+        match = index.resolve("GET", path)
+        assert match is not None, path
+        assert match.http_status == 404, path
+    assert index.resolve("GET", "/api/{x}/item1") is None  # braces: the regexes decide
+    assert router.resolve_path("GET", "/api/{x}/item1").http_status == 404
+
+
+def test_compiled_index_defers_to_order_where_branches_overlap() -> None:
+    router: UrlDispatcher[str] = UrlDispatcher()
+    router.add_get("/{v0}/b", "h0")
+    router.add_get("/a/{v1}", "h1")
+    router.add_get("/{v2}/{v3}", "h2")
+    router.freeze()
+    assert router.resolve_path("GET", "/a/b").handler == "h0"  # a literal and {v} both match
+    assert router.resolve_path("GET", "/a/x").handler == "h1"
+    assert router.resolve_path("GET", "/c/x").handler == "h2"
+
+
+def test_compiled_index_asks_resource_subclasses() -> None:
+    router: UrlDispatcher[str] = UrlDispatcher()
+    custom = CustomDynamic("/d/{v0}")
+    router.register_resource(custom)
+    custom.add_route("GET", "h0")
+    plain = CustomPlain("/e/b")
+    router.register_resource(plain)
+    plain.add_route("GET", "h1")
+    router.add_get("/d/{v1}", "h2")
+    router.add_get("/e/{v2}", "h3")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the diagnostics assume the base classes' matching
+        router.freeze()
+    assert router.resolve_path("GET", "/d/x").handler == "h0"
+    assert router.resolve_path("GET", "/d/b").handler == "h2"  # the subclass said no
+    assert router.resolve_path("GET", "/e/b").handler == "h3"  # this one too

@@ -60,6 +60,7 @@ class UrlDispatcher(Mapping[str, AbstractResource[H]]):
         self._indexed: list[AbstractResource[H]] = []
         self._named: dict[str, AbstractResource[H]] = {}
         self._index: RouteIndex[H] = RouteIndex(())
+        self._fast: Callable[[str, str], MatchInfo[H] | None] | None = None
         self._dirty = False
         self._frozen = False
         self._prefix = ""
@@ -68,26 +69,24 @@ class UrlDispatcher(Mapping[str, AbstractResource[H]]):
     # -- resolution ------------------------------------------------------------------
     def resolve(self, request: Routable) -> MatchInfo[H]:
         """Match a request (``method``, ``rel_url.raw_path``; ``host`` for domains)."""
-        path = request.rel_url.raw_path
-        if self._dirty or self._domains:
-            return self.resolve_nested(request, request.method, path)
+        fast = self._fast
+        if fast is None:
+            return self.resolve_nested(request, request.method, request.rel_url.raw_path)
+        # frozen, no domains: the compiled index answers most paths
         method = request.method
-        allowed: frozenset[str] | None = None
-        # the loop of resolve_nested, inlined: this is the hot path
-        for _, resource in self._index.candidates(path):
-            match, methods = resource.resolve(request, method, path)
-            if match is not None:
-                return match
-            if methods:
-                allowed = methods if allowed is None else allowed | methods
-        if allowed:
-            return MatchInfo({}, None, http_status=405, allowed_methods=allowed)
-        return MatchInfo({}, None, http_status=404)
+        path = request.rel_url.raw_path
+        match = fast(method, path)
+        return self._scan(request, method, path) if match is None else match
 
     def resolve_path(self, method: str, path: str, *, host: str | None = None) -> MatchInfo[H]:
         """Match an encoded path directly (adapters, tools); same result as resolve()."""
-        request = _PathRequest(method, path, host)
-        return self.resolve_nested(request, method, path)
+        fast = self._fast
+        if fast is None:
+            return self.resolve_nested(_PathRequest(method, path, host), method, path)
+        match = fast(method, path)
+        return (
+            self._scan(_PathRequest(method, path, host), method, path) if match is None else match
+        )
 
     def resolve_nested(self, request: Routable, method: str, path: str) -> MatchInfo[H]:
         """Resolution with method and path already extracted (used by nested resources)."""
@@ -100,6 +99,20 @@ class UrlDispatcher(Mapping[str, AbstractResource[H]]):
                 return match
             if methods:
                 allowed = methods if allowed is None else allowed | methods
+        if self._index.compiled and allowed is None:  # (domains give only final answers)
+            found = self._index.resolve(method, path)
+            if found is not None:
+                return found
+        return self._scan(request, method, path, allowed)
+
+    def _scan(
+        self,
+        request: Routable,
+        method: str,
+        path: str,
+        allowed: frozenset[str] | None = None,
+    ) -> MatchInfo[H]:
+        """Ask the index's candidates for ``path`` in order (domains already asked)."""
         for _, resource in self._index.candidates(path):
             match, methods = resource.resolve(request, method, path)
             if match is not None:
@@ -111,7 +124,9 @@ class UrlDispatcher(Mapping[str, AbstractResource[H]]):
         return MatchInfo({}, None, http_status=404)
 
     def _rebuild(self) -> None:
-        self._index = RouteIndex(enumerate(self._indexed))
+        # once frozen, resources no longer change: answers can be precomputed
+        self._index = RouteIndex(enumerate(self._indexed), compiled=self._frozen)
+        self._fast = self._index.resolve if self._frozen and not self._domains else None
         self._dirty = False
 
     # -- views -----------------------------------------------------------------------

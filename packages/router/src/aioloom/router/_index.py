@@ -10,6 +10,16 @@ Walking a path visits only the branches its segments match; the candidates found
 are a superset of the resources that can match, merged by registration order,
 and each candidate still decides with its own full match. Candidates for plain
 paths are computed once per index build, so a plain path costs one dict lookup.
+
+A *compiled* index (built when the dispatcher freezes, so resources no longer
+change) also answers most lookups outright, in ``resolve``: the answer of every
+plain path, and of every trie node reached through literal and default-variable
+edges only, is precomputed per method (a :class:`_Plan`). Such a node pins down
+the segment kinds of all its terminal resources, so when no open-ended resource
+hangs on the way every one of them matches and only their order and methods
+decide; the variables are read off the path's segments. Anything else (regex
+children, a literal and a variable branch both matching, wild resources on the
+way, custom resources, braces in the path) falls back to ``candidates``.
 """
 
 from __future__ import annotations
@@ -20,7 +30,10 @@ from operator import itemgetter
 from typing import Generic, TypeVar
 
 from ._abc import AbstractResource
+from ._match import MatchInfo
 from ._pattern import Segment
+from ._quoting import unquote_path
+from ._routes import DynamicResource, PlainResource, Resource, Route, _PatternResource
 
 __all__ = ["RouteIndex"]
 
@@ -28,10 +41,70 @@ H = TypeVar("H")
 
 Entry = tuple[int, AbstractResource[H]]
 _order = itemgetter(0)
+_NO_METHODS: frozenset[str] = frozenset()
+_new_match = MatchInfo.__new__
+_PLANNED = (PlainResource, DynamicResource)  # exact types: subclasses may override resolve()
+Positions = tuple[tuple[int, str], ...]
+# a resource known to match, its precomputed variables, where the others are in the path
+Matched = list[tuple[Resource[H], dict[str, str], Positions]]
+
+
+class _Answer(Generic[H]):
+    """The route that answers, and where its variables come from."""
+
+    __slots__ = ("positions", "route", "variables")
+
+    def __init__(
+        self,
+        route: Route[H],
+        variables: dict[str, str],
+        positions: Positions,
+    ) -> None:
+        self.route = route
+        self.variables = variables  # precomputed (decoded), for plain paths
+        self.positions = positions  # (segment index, name) for default variables
+
+
+class _Plan(Generic[H]):
+    """Per method, the answer for a set of resources known to match, in order."""
+
+    __slots__ = ("allowed", "answers", "default")
+
+    def __init__(self, matched: Matched[H]) -> None:
+        methods = {route.method for resource, _, _ in matched for route in resource}
+        self.answers: dict[str, _Answer[H]] = {}
+        for method in methods:
+            answer = _first_answer(matched, method)
+            if answer is not None:
+                self.answers[method] = answer
+        # a method no resource names explicitly: only a '*' route can answer it
+        self.default: _Answer[H] | None = _first_answer(matched, None)
+        allowed: frozenset[str] = _NO_METHODS
+        for resource, _, _ in matched:
+            allowed |= frozenset(route.method for route in resource)
+        self.allowed = allowed  # the 405's Allow when nothing answers (empty: 404)
+
+
+def _first_answer(matched: Matched[H], method: str | None) -> _Answer[H] | None:
+    for resource, variables, positions in matched:
+        route = resource.route_for(method) if method is not None else resource.any_route
+        if route is not None:
+            return _Answer(route, variables, positions)
+    return None
 
 
 class _Node(Generic[H]):
-    __slots__ = ("any", "literal", "regex", "regex_by_source", "terminal", "wild")
+    __slots__ = (
+        "any",
+        "final",
+        "literal",
+        "plan",
+        "regex",
+        "regex_by_source",
+        "step",
+        "terminal",
+        "wild",
+    )
 
     def __init__(self) -> None:
         self.literal: dict[str, _Node[H]] = {}
@@ -40,6 +113,10 @@ class _Node(Generic[H]):
         self.regex_by_source: dict[str, _Node[H]] = {}
         self.terminal: list[Entry[H]] = []
         self.wild: list[Entry[H]] = []
+        # compiled index only:
+        self.step = False  # resolve() may walk on from here (no wild so far, no regex child)
+        self.final = False  # resolve() may answer here with ``plan`` (None: 404)
+        self.plan: _Plan[H] | None = None
 
     def child(self, segment: Segment) -> _Node[H]:
         if segment.kind == "literal":
@@ -59,7 +136,7 @@ class _Node(Generic[H]):
 
 
 class RouteIndex(Generic[H]):
-    def __init__(self, entries: Iterable[Entry[H]]) -> None:
+    def __init__(self, entries: Iterable[Entry[H]], *, compiled: bool = False) -> None:
         root: _Node[H] = _Node()
         plain_paths: list[str] = []
         for order, resource in entries:
@@ -80,6 +157,70 @@ class RouteIndex(Generic[H]):
         self._exact: dict[str, list[Entry[H]]] = {}
         for path in plain_paths:
             self._exact[path] = self._walk(path)
+        self._plans: dict[str, _Plan[H]] = {}
+        self._start: _Node[H] = _Node()
+        self._start.literal[""] = root
+        self.compiled = compiled
+        if compiled:
+            self._start.step = True
+            self._start.final = not root.wild
+            for path, entries in self._exact.items():
+                plan = _plain_plan(path, entries)
+                if plan is not None:
+                    self._plans[path] = plan
+            _compile(root, clean=True)
+
+    def resolve(self, method: str, path: str) -> MatchInfo[H] | None:
+        """The answer (compiled index), or None: use ``candidates`` instead."""
+        plan = self._plans.get(path)
+        if plan is not None:  # a plain path: variables (if any) are precomputed
+            answer = plan.answers.get(method, plan.default)
+            if answer is None:
+                return _unanswered(plan)
+            match = _new_match(MatchInfo)
+            if answer.variables:
+                match.update(answer.variables)
+            match.route = answer.route
+            match.http_status = 200
+            match.allowed_methods = _NO_METHODS
+            return match
+        node = self._start  # its only child, "", is the root: paths start with '/'
+        segments = path.split("/")
+        for segment in segments:
+            if not node.step:
+                return None
+            child = node.literal.get(segment)
+            if child is None:
+                child = node.any
+                if child is None or not segment:
+                    if node.final:
+                        match = _new_match(MatchInfo)
+                        match.route = None
+                        match.http_status = 404
+                        match.allowed_methods = _NO_METHODS
+                        return match
+                    return None
+                if "{" in segment or "}" in segment:
+                    return None  # not a default variable's value: let the regexes decide
+            elif segment and node.any is not None:
+                return None  # both branches match: merge them the slow way
+            node = child
+        if not node.final:
+            return None
+        plan = node.plan
+        if plan is None:
+            return _unanswered(None)
+        answer = plan.answers.get(method, plan.default)
+        if answer is None:
+            return _unanswered(plan)
+        match = _new_match(MatchInfo)
+        for position, name in answer.positions:
+            value = segments[position]
+            match[name] = unquote_path(value) if "%" in value else value
+        match.route = answer.route
+        match.http_status = 200
+        match.allowed_methods = _NO_METHODS
+        return match
 
     def candidates(self, path: str) -> list[Entry[H]]:
         """Resources that may match ``path`` (encoded), in registration order."""
@@ -143,6 +284,56 @@ class RouteIndex(Generic[H]):
             if node.terminal:
                 found.append(node.terminal)
         return _merge(found)
+
+
+def _unanswered(plan: _Plan[H] | None) -> MatchInfo[H]:
+    """405 when resources matched the path but not the method, else 404."""
+    match: MatchInfo[H] = _new_match(MatchInfo)
+    match.route = None
+    if plan is not None and plan.allowed:
+        match.http_status = 405
+        match.allowed_methods = plan.allowed
+    else:
+        match.http_status = 404
+        match.allowed_methods = _NO_METHODS
+    return match
+
+
+def _plain_plan(path: str, entries: list[Entry[H]]) -> _Plan[H] | None:
+    """The plan of a plain path, when every candidate is one of ours (pure matching)."""
+    matched: Matched[H] = []
+    for _, resource in entries:
+        if not isinstance(resource, Resource) or type(resource) not in _PLANNED:
+            return None
+        variables = resource.match(path)
+        if variables is not None:
+            matched.append((resource, variables, ()))
+    return _Plan(matched)
+
+
+def _compile(node: _Node[H], *, clean: bool) -> None:
+    """Mark where resolve() may walk and answer; build the plans of terminal nodes."""
+    clean = clean and not node.wild
+    node.step = clean and not node.regex
+    node.final = clean
+    if clean and node.terminal:
+        matched: Matched[H] = []
+        for _, resource in node.terminal:
+            if not isinstance(resource, _PatternResource) or type(resource) not in _PLANNED:
+                node.final = False
+                break
+            pattern = resource.pattern
+            # index in path.split("/"), whose first item is the empty one before '/'
+            spots = [i for i, segment in enumerate(pattern.segments, 1) if segment.kind == "any"]
+            positions = tuple(zip(spots, pattern.variables, strict=True))
+            matched.append((resource, {}, positions))
+        else:
+            node.plan = _Plan(matched)
+    for child in node.literal.values():
+        _compile(child, clean=clean)
+    if node.any is not None:
+        _compile(node.any, clean=clean)
+    # regex children are never walked by resolve(): their step/final stay False
 
 
 def _merge(found: list[list[Entry[H]]]) -> list[Entry[H]]:

@@ -93,6 +93,11 @@ class Resource(AbstractResource[H]):
         """The route that answers ``method`` here (its own, or the ``*`` route)."""
         return self._routes.get(method, self._any_route)
 
+    @property
+    def any_route(self) -> Route[H] | None:
+        """The ``*`` route, answering every method without a route of its own."""
+        return self._any_route
+
     def freeze(self) -> None:
         self._frozen = True
 

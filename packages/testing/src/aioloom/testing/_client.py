@@ -8,12 +8,14 @@ same bug in our client. The method signatures are aiohttp's (``data=``,
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterable, Coroutine, Generator, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import httpx
+from multidict import CIMultiDict
 from yarl import URL
 
 from aioloom.web import Application
@@ -29,6 +31,9 @@ if TYPE_CHECKING:
 __all__ = ["TestClient", "RequestContextManager", "ClientSession"]
 
 T = TypeVar("T")
+
+# What aioloom.websocket.connect allows for the TCP connect plus the opening handshake.
+_WS_OPEN_TIMEOUT = 10.0
 
 # httpx.AsyncClient.build_request / send keywords passed through unchanged.
 _BUILD_KEYS = frozenset({"content", "files", "timeout", "extensions"})
@@ -126,6 +131,7 @@ class TestClient:
         self.server = server
         self._httpx_kwargs = kwargs
         self._http: httpx.AsyncClient | None = None
+        self._in_process: InProcessTransport | None = None
         self._cookies = httpx.Cookies()
         self._responses: list[ClientResponse] = []
         self._websockets: list[ClientWebSocket] = []
@@ -137,14 +143,14 @@ class TestClient:
         await self.server.start_server()
         if self._http is not None:
             return
-        transport: httpx.AsyncBaseTransport | None = None
+        self._in_process = None
         if self.server.in_process:
             web_server = self.server.web_server
-            transport = InProcessTransport(web_server, sockname=(self.server.host, 80))
+            self._in_process = InProcessTransport(web_server, sockname=(self.server.host, 80))
         self._http = httpx.AsyncClient(
             base_url=str(self.server.make_url("")),
             cookies=self._cookies,
-            transport=transport,
+            transport=self._in_process,
             **self._httpx_kwargs,
         )
         # The AsyncClient copied our cookies into its own jar: share that one.
@@ -367,8 +373,9 @@ class TestClient:
     ) -> RequestContextManager[ClientWebSocket]:
         """Open a WebSocket to ``path``: await it, or ``async with`` it to close it on exit.
 
-        Cookies from the jar are sent with the handshake. Not available in
-        in-process mode (the WebSocket client needs a socket).
+        Cookies from the jar are sent with the handshake. In in-process mode the
+        handshake and the frames go through the in-memory connection instead of
+        a socket, with the same client WebSocket on top.
         """
         return RequestContextManager(
             self._ws_connect(
@@ -403,28 +410,98 @@ class TestClient:
     ) -> ClientWebSocket:
         from aioloom.websocket import connect
 
-        if self.server.in_process:
-            raise RuntimeError("ws_connect needs a socket: use a server without in_process=True")
         url = URL(self.make_url(path))
         pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers or ())
         cookies = self.cookie_jar.filter_cookies(url)
         if cookies and not _has_header(pairs, "cookie"):
             pairs.append(("Cookie", "; ".join(f"{k}={m.coded_value}" for k, m in cookies.items())))
-        ws = await connect(
-            str(url.with_scheme("wss" if url.scheme == "https" else "ws")),
-            protocols=protocols,
-            compress=compress,
-            heartbeat=heartbeat,
-            max_msg_size=max_msg_size,
-            timeout=timeout,
-            receive_timeout=receive_timeout,
-            autoclose=autoclose,
-            autoping=autoping,
-            origin=origin,
-            headers=pairs,
-        )
+        options: dict[str, Any] = {
+            "protocols": protocols,
+            "compress": compress,
+            "heartbeat": heartbeat,
+            "max_msg_size": max_msg_size,
+            "timeout": timeout,
+            "receive_timeout": receive_timeout,
+            "autoclose": autoclose,
+            "autoping": autoping,
+            "origin": origin,
+            "headers": pairs,
+        }
+        if self.server.in_process:
+            if self._in_process is None:
+                raise RuntimeError("the test client is not started; use 'async with'")
+            ws = await _ws_connect_in_process(self._in_process, url, **options)
+        else:
+            ws = await connect(
+                str(url.with_scheme("wss" if url.scheme == "https" else "ws")), **options
+            )
+        self._websockets = [w for w in self._websockets if not w.closed]
         self._websockets.append(ws)
         return ws
 
     def __repr__(self) -> str:
         return f"<TestClient for {self.server!r}>"
+
+
+async def _ws_connect_in_process(
+    transport: InProcessTransport,
+    url: URL,
+    *,
+    protocols: tuple[str, ...],
+    compress: int,
+    heartbeat: float | None,
+    max_msg_size: int,
+    timeout: float,  # noqa: ASYNC109 - the close timeout, as in aiohttp
+    receive_timeout: float | None,
+    autoclose: bool,
+    autoping: bool,
+    origin: str | None,
+    headers: list[tuple[str, str]],
+) -> ClientWebSocket:
+    """``aioloom.websocket.connect`` over the in-memory connection: same handshake, same
+    ``ClientWebSocket``, same errors (WSServerHandshakeError when refused)."""
+    from aioloom.websocket import (
+        ClientWebSocket,
+        Connection,
+        WebSocketProtocol,
+        WSServerHandshakeError,
+        client_handshake,
+    )
+
+    handshake = client_handshake(protocols=protocols, compress=compress, origin=origin)
+    host = url.host or "localhost"
+    host_header = f"[{host}]" if ":" in host else host
+    if url.explicit_port:
+        host_header += f":{url.port}"
+    request = [("Host", host_header), *handshake.headers, *headers]
+    for name, value in request:
+        if "\r" in name or "\n" in name or "\r" in value or "\n" in value:
+            raise ValueError("CR or LF in a request header")
+    proto = WebSocketProtocol()
+    try:
+        async with asyncio.timeout(_WS_OPEN_TIMEOUT):
+            status, response_headers, ws_transport = await transport.upgrade(
+                url.raw_path_qs, request, proto
+            )
+    except httpx.RemoteProtocolError as exc:
+        raise WSServerHandshakeError(f"Connection closed during the handshake: {exc}") from exc
+    try:
+        accepted = handshake.verify(status, CIMultiDict(response_headers))
+    except BaseException:
+        if ws_transport is not None:
+            ws_transport.abort()
+        raise
+    if ws_transport is None:  # pragma: no cover - verify() passes only a 101
+        raise WSServerHandshakeError("the connection was not switched", status=status)
+    ws = ClientWebSocket(
+        ws_transport,
+        Connection(is_client=True, max_msg_size=max_msg_size, deflate=accepted.deflate),
+        protocol=accepted.protocol,
+        timeout=timeout,
+        receive_timeout=receive_timeout,
+        autoclose=autoclose,
+        autoping=autoping,
+        heartbeat=heartbeat,
+    )
+    proto.attach(ws)
+    return ws

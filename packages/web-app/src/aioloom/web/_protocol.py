@@ -351,6 +351,11 @@ class RequestHandler(asyncio.Protocol):
         if not response.prepared:
             if self._close_after_current:
                 response.force_close()  # tell the client this connection ends here
+            if type(response) is not StreamResponse and isinstance(response, Response):
+                if response._send_now(request):
+                    if self._writing_paused:
+                        await self.drain()  # never run ahead of a client that reads slowly
+                    return
             try:
                 await response.prepare(request)
             except HTTPException as exc:  # e.g. on_response_prepare rejected it
@@ -432,7 +437,7 @@ class RequestHandler(asyncio.Protocol):
         """Hand the connection to ``target``; returns the bytes already read past the head."""
         self._upgrade = target
         self._cancel_timers()
-        self._reading_paused_by.discard("pipeline")
+        self._resume_reading("pipeline")  # the WebSocket reads for itself now
         if self._writing_paused:
             target.pause_writing()
         leftover = bytes(self._upgrade_buffer)

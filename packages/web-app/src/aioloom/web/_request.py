@@ -46,6 +46,15 @@ class HttpVersion(NamedTuple):
 
 HttpVersion10 = HttpVersion(1, 0)
 HttpVersion11 = HttpVersion(1, 1)
+_VERSIONS: dict[tuple[int, int], HttpVersion] = {}
+
+
+def _version(major: int, minor: int) -> HttpVersion:
+    """The web layer's version tuple for the parser's (cached: a handful exist)."""
+    version = HttpVersion(major, minor)
+    if len(_VERSIONS) < 16:
+        _VERSIONS[(major, minor)] = version
+    return version
 
 
 class ConnectionInfo(WriteTarget, Protocol):
@@ -71,26 +80,44 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
         host: str | None = None,
         remote: str | None = None,
     ) -> None:
+        # One request per HTTP request: only what every request needs is set here;
+        # the rest are class-level defaults, replaced on first use.
         self._head = head
         self._payload = payload
         self._connection = connection
         self._task = task
         self._client_max_size = client_max_size
         self._state: dict[str | RequestKey[Any], Any] = {} if state is None else state
-        self._scheme = scheme
-        self._host = host
-        self._remote = remote
-        self._read_bytes: bytes | None = None
-        self._post: MultiDictProxy[Any] | None = None
-        self._cache: dict[str, Any] = {}
-        self._version = HttpVersion(head.version.major, head.version.minor)
+        if scheme is not None:
+            self._scheme = scheme
+        if host is not None:
+            self._host = host
+        if remote is not None:
+            self._remote = remote
+        version = head.version
+        key = (version.major, version.minor)
+        self._version = _VERSIONS.get(key) or _version(*key)
         # The request as received; clones share it, so a response prepared with a
         # clone still belongs to this request (and to no other).
         self._origin: BaseRequest = self
-        # The response whose head was sent for this request (set on the origin): after
-        # that, an error can no longer become a response of its own.
-        self._prepared_response: StreamResponse | None = None
-        self._cleanups: list[Callable[[], None]] = []
+
+    _scheme: str | None = None
+    _host: str | None = None
+    _remote: str | None = None
+    _read_bytes: bytes | None = None
+    _post: MultiDictProxy[Any] | None = None
+    # The response whose head was sent for this request (set on the origin): after
+    # that, an error can no longer become a response of its own.
+    _prepared_response: StreamResponse | None = None
+    _cleanups: list[Callable[[], None]] | None = None
+    _cache_dict: dict[str, Any] | None = None
+
+    @property
+    def _cache(self) -> dict[str, Any]:
+        cache = self._cache_dict
+        if cache is None:
+            cache = self._cache_dict = {}
+        return cache
 
     def clone(
         self,
@@ -374,11 +401,14 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
 
     def _on_cleanup(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` when the request ends (e.g. close upload temp files)."""
+        if self._cleanups is None:
+            self._cleanups = []
         self._cleanups.append(callback)
 
     def _cleanup(self) -> None:
-        while self._cleanups:
-            self._cleanups.pop()()
+        cleanups = self._cleanups
+        while cleanups:
+            cleanups.pop()()
 
     async def release(self) -> None:
         """Read and discard the rest of the body."""
@@ -390,6 +420,10 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
 
     async def _prepare_hook(self, response: StreamResponse) -> None:
         return None
+
+    def _has_prepare_hooks(self) -> bool:
+        """Whether preparing a response must await ``on_response_prepare`` callbacks."""
+        return False
 
     def _send_continue(self) -> None:
         """The interim ``100 Continue`` answer to ``Expect: 100-continue``."""
@@ -446,9 +480,7 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
 class Request(BaseRequest):
     """A request inside an ``Application``: knows its app and its route."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._match_info: MatchInfo[Handler] | None = None
+    _match_info: MatchInfo[Handler] | None = None
 
     def _clone_with(self, head: RequestHead) -> Request:
         clone = Request(
@@ -493,6 +525,14 @@ class Request(BaseRequest):
             if app is current:
                 break
         return ChainMapProxy(reversed(chain))
+
+    def _has_prepare_hooks(self) -> bool:
+        match_info = self._match_info
+        if match_info is None:
+            return False
+        return any(
+            app._on_response_prepare for app in cast("tuple[Application, ...]", match_info.apps)
+        )
 
     async def _prepare_hook(self, response: StreamResponse) -> None:
         if self._match_info is None:

@@ -88,19 +88,40 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         reason: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
+        # A response per request: only the headers and status are set here; the
+        # rest are class-level defaults until first changed.
         self._headers: CIMultiDict[str] = CIMultiDict(headers) if headers else CIMultiDict()
-        self._cookies: dict[str, Morsel[str]] = {}
-        self._state: dict[str | ResponseKey[Any], Any] = {}
-        self._chunked = False
-        self._compression: str | None = None
-        self._compression_force: str | None = None
-        self._keep_alive: bool | None = None
-        self._request: BaseRequest | None = None
-        self._writer: StreamWriter | None = None
-        self._eof_sent = False
-        self._head_only = False
-        self._body_length = 0
-        self.set_status(status, reason)
+        if reason is None:
+            self._status = int(status)
+            self._reason = _REASONS.get(self._status, "")
+        else:
+            self.set_status(status, reason)
+
+    _cookies_dict: dict[str, Morsel[str]] | None = None
+    _state_dict: dict[str | ResponseKey[Any], Any] | None = None
+    _chunked = False
+    _compression: str | None = None
+    _compression_force: str | None = None
+    _keep_alive: bool | None = None
+    _request: BaseRequest | None = None
+    _writer: StreamWriter | None = None
+    _eof_sent = False
+    _head_only = False
+    _body_length = 0
+
+    @property
+    def _cookies(self) -> dict[str, Morsel[str]]:
+        cookies = self._cookies_dict
+        if cookies is None:
+            cookies = self._cookies_dict = {}
+        return cookies
+
+    @property
+    def _state(self) -> dict[str | ResponseKey[Any], Any]:
+        state = self._state_dict
+        if state is None:
+            state = self._state_dict = {}
+        return state
 
     # -- status, headers, cookies ------------------------------------------------
 
@@ -124,7 +145,7 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         self._reason = reason
 
     def _prepared_guard(self) -> bool:
-        return getattr(self, "_writer", None) is not None
+        return self._writer is not None
 
     @property
     def headers(self) -> CIMultiDict[str]:
@@ -364,8 +385,9 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
     def _serialize_head(self, request: BaseRequest, writer: StreamWriter) -> bytes:
         headers = self._headers
         version = request.version
-        for morsel in self._cookies.values():
-            headers.add("Set-Cookie", render_cookie(morsel))
+        if self._cookies_dict:
+            for morsel in self._cookies_dict.values():
+                headers.add("Set-Cookie", render_cookie(morsel))
         status = self._status
         no_body = status in _NO_BODY_STATUSES or 100 <= status < 200
         if no_body:
@@ -563,6 +585,41 @@ class Response(StreamResponse):
         self._headers[_CONTENT_ENCODING] = coding
         if not self._chunked:
             self._headers[_CONTENT_LENGTH] = str(len(self._compressed_body))
+
+    def _send_now(self, request: BaseRequest) -> bool:
+        """Head and body in one write, without awaiting, when nothing needs to wait.
+
+        The server's fast path for a handler's ``Response``: no compression, no
+        ``on_response_prepare`` callbacks, not prepared yet and not a subclass
+        that changes how it is sent. False means: use prepare() and write_eof().
+        """
+        cls = type(self)
+        if (
+            self._writer is not None
+            or self._eof_sent
+            or self._compression is not None
+            or cls.prepare is not StreamResponse.prepare
+            or cls._start is not Response._start
+            or cls.write_eof is not Response.write_eof
+            or request._has_prepare_hooks()
+        ):
+            return False
+        self._check_owner(request)
+        self._request = request
+        if self._keep_alive is None:
+            self._keep_alive = request.keep_alive
+        writer = request._make_writer()
+        self._head_only = head_only = request.method == "HEAD"
+        if not self._chunked:
+            self._headers[_CONTENT_LENGTH] = str(len(self._body))
+        writer.set_head(self._serialize_head(request, writer))
+        self._writer = writer
+        request._origin._prepared_response = self
+        writer.write_eof_now(b"" if head_only or not self._body_expected else self._body)
+        self._body_length = writer.output_size
+        self._eof_sent = True
+        request._response_finished(self)
+        return True
 
     async def write_eof(self, data: bytes = b"") -> None:
         if self._eof_sent:

@@ -105,6 +105,23 @@ class StreamWriter:
         if self._target.writing_paused():
             await self._target.drain()
 
+    def write_eof_now(self, chunk: bytes) -> None:
+        """The whole (uncompressed) rest of the body and the end, without waiting.
+
+        For a response whose body is known: the caller drains afterwards if the
+        transport asked us to pause.
+        """
+        if self._eof:
+            return
+        if self._compressor is not None:
+            raise RuntimeError("a compressed body cannot be written without awaiting")
+        self.buffer_size += len(chunk)
+        data = b"%x\r\n%b\r\n0\r\n\r\n" % (len(chunk), chunk) if self.chunked and chunk else chunk
+        if self.chunked and not chunk:
+            data = _LAST_CHUNK
+        self._eof = True
+        self._send(data)
+
     async def drain(self) -> None:
         await self._target.drain()
 

@@ -351,11 +351,10 @@ class RequestHandler(asyncio.Protocol):
         if not response.prepared:
             if self._close_after_current:
                 response.force_close()  # tell the client this connection ends here
-            if type(response) is not StreamResponse and isinstance(response, Response):
-                if response._send_now(request):
-                    if self._writing_paused:
-                        await self.drain()  # never run ahead of a client that reads slowly
-                    return
+            if isinstance(response, Response) and response._send_now(request):
+                if self._writing_paused:
+                    await self.drain()  # never run ahead of a client that reads slowly
+                return
             try:
                 await response.prepare(request)
             except HTTPException as exc:  # e.g. on_response_prepare rejected it

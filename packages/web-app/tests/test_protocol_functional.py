@@ -396,3 +396,16 @@ async def test_low_level_server_serves_raw_handlers(serve) -> None:
     await conn.send(b"DELETE /thing HTTP/1.1\r\nHost: x\r\n\r\n")
     assert (await conn.read_response()).endswith(b"DELETE /thing")
     await conn.close()
+
+
+async def test_upgrade_request_to_a_plain_route_closes_and_buffers_nothing(serve) -> None:
+    server = await serve(app_with(("GET", "/", hello)))
+    conn = await server.connect()
+    await conn.send(
+        b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+        + b"z" * 200_000
+    )
+    data = await conn.read_until_closed()
+    assert data.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert b"Connection: close\r\n" in data
+    assert all(not p.busy for p in server.runner.server.connections)  # type: ignore[union-attr]

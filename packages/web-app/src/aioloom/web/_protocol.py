@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 
 __all__ = ["RequestHandler", "UpgradeTarget"]
 
+# Bytes read past an upgrade request's head, held until the handler switches.
+_MAX_PENDING_UPGRADE_BYTES = 64 * 1024
+
 server_logger = logging.getLogger("aioloom.web.server")
 
 
@@ -226,6 +229,8 @@ class RequestHandler(asyncio.Protocol):
                     self._payload = None
             elif kind is UpgradeData:  # bytes after an upgrade request, for the new protocol
                 self._upgrade_buffer += event.data  # type: ignore[union-attr]
+                if len(self._upgrade_buffer) > _MAX_PENDING_UPGRADE_BYTES:
+                    self._pause_reading("upgrade")  # until the handler switches (or not)
 
     # -- flow control -------------------------------------------------------------------
 
@@ -349,7 +354,7 @@ class RequestHandler(asyncio.Protocol):
 
     async def _finish(self, request: BaseRequest, response: StreamResponse) -> None:
         if not response.prepared:
-            if self._close_after_current:
+            if self._close_after_current or request.message.upgrade:
                 response.force_close()  # tell the client this connection ends here
             if isinstance(response, Response) and response._send_now(request):
                 if self._writing_paused:
@@ -374,6 +379,12 @@ class RequestHandler(asyncio.Protocol):
         )
         if self._upgrade is not None:
             self._close()  # the WebSocket handler is done: so is the connection
+            return
+        if request.message.upgrade:
+            # An upgrade request got a plain answer: the bytes after its head belong
+            # to a protocol nobody speaks here. Drop them, without resetting the client.
+            self._upgrade_buffer.clear()
+            self._linger()
             return
         if not request.content.is_eof():
             self._linger()  # the client may still be sending the body we did not want
@@ -437,6 +448,7 @@ class RequestHandler(asyncio.Protocol):
         self._upgrade = target
         self._cancel_timers()
         self._resume_reading("pipeline")  # the WebSocket reads for itself now
+        self._resume_reading("upgrade")
         if self._writing_paused:
             target.pause_writing()
         leftover = bytes(self._upgrade_buffer)

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 __all__ = ["serialize_response_head", "serialize_request_head", "ChunkedEncoder"]
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+", re.ASCII)
-_TOKENS = re.compile(r"(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+\n)*", re.ASCII)
 _VERSION = re.compile(r"[0-9]\.[0-9]", re.ASCII)
 _FORBIDDEN = re.compile(r"[\r\n\x00]")
 
@@ -30,17 +29,27 @@ def _culprit(items: Iterable[tuple[str, str]], what: str) -> ValueError:
     return ValueError(f"invalid {what}")  # pragma: no cover - only called on failure
 
 
+# Header names already proven to be tokens. Applications use a handful of names,
+# so checking each once and remembering it saves a regex per header per message;
+# the set is bounded so that names taken from requests cannot grow it forever.
+_KNOWN_NAMES: set[str] = set()
+_MAX_KNOWN_NAMES = 1024
+_STATUS_LINES: dict[tuple[int, str, str], str] = {}
+
+
 def _fields(first: str, headers: Iterable[tuple[str, str]], what: str) -> bytes:
-    items = list(headers)
-    parts = [first]
-    for name, value in items:
-        parts.append(f"{name}: {value}\r\n")
-    parts.append("\r\n")
-    text = "".join(parts)
+    items = headers if isinstance(headers, list) else list(headers)
+    known = _KNOWN_NAMES
+    for name, _ in items:
+        if name not in known:
+            if _TOKEN.fullmatch(name) is None:
+                raise _culprit(items, what)
+            if len(known) < _MAX_KNOWN_NAMES:
+                known.add(name)
+    text = "".join([first, *[f"{name}: {value}\r\n" for name, value in items], "\r\n"])
+    # Exactly one CR and one LF per line, no NUL: nothing smuggled in a value.
     lines = len(items) + 2
     if text.count("\n") != lines or text.count("\r") != lines or "\x00" in text:
-        raise _culprit(items, what)
-    if _TOKENS.fullmatch("".join([f"{name}\n" for name, _ in items])) is None:
         raise _culprit(items, what)
     return text.encode("latin-1")
 
@@ -49,11 +58,19 @@ def serialize_response_head(
     status: int, reason: str, headers: Iterable[tuple[str, str]], version: str = "1.1"
 ) -> bytes:
     """``HTTP/version status reason CRLF`` + fields + CRLF, as one ``bytes``."""
-    if _FORBIDDEN.search(reason):
-        raise ValueError(f"reason phrase {reason!r} contains CR, LF or NUL; refusing to write it")
-    if _VERSION.fullmatch(version) is None or not 100 <= status <= 999:
-        raise ValueError(f"invalid status line values: HTTP/{version} {status}")
-    return _fields(f"HTTP/{version} {status} {reason}\r\n", headers, "header")
+    key = (status, reason, version)
+    line = _STATUS_LINES.get(key)
+    if line is None:
+        if _FORBIDDEN.search(reason):
+            raise ValueError(
+                f"reason phrase {reason!r} contains CR, LF or NUL; refusing to write it"
+            )
+        if _VERSION.fullmatch(version) is None or not 100 <= status <= 999:
+            raise ValueError(f"invalid status line values: HTTP/{version} {status}")
+        line = f"HTTP/{version} {status} {reason}\r\n"
+        if len(_STATUS_LINES) < _MAX_KNOWN_NAMES:  # checked lines, remembered (bounded)
+            _STATUS_LINES[key] = line
+    return _fields(line, headers, "header")
 
 
 def serialize_request_head(

@@ -173,6 +173,47 @@ def test_incomplete_utf8_at_end_of_message_is_1007() -> None:
     assert error_code(reader.feed(frame(CONT, b""))) == 1007
 
 
+def test_invalid_utf8_fails_fast_inside_one_frame_split_across_reads() -> None:
+    # Autobahn 6.4.3/6.4.4: the bad bytes arrive before the rest of the same frame.
+    raw = frame(TEXT, "κόσμε".encode() + b"\xf4\x90\x80\x80" + b"edited" * 100)
+    reader = server_reader()
+    assert reader.feed(raw[:12]) == []  # header + a valid prefix
+    assert error_code(reader.feed(raw[12:20])) == 1007  # the rest of the frame never came
+
+
+def test_invalid_utf8_single_bad_byte_in_split_frame_fails_at_once() -> None:
+    raw = frame(TEXT, b"abc" + b"\xff" + b"x" * 1000)
+    reader = server_reader()
+    assert reader.feed(raw[:11]) == []  # 8 header bytes + "abc"
+    assert error_code(reader.feed(raw[11:12])) == 1007
+
+
+def test_surrogate_prefix_inside_split_frame_fails_fast() -> None:
+    raw = frame(TEXT, b"ab\xed\xa0\x80" + b"x" * 100)
+    reader = server_reader()
+    assert reader.feed(raw[:9]) == []  # 6 header bytes + "ab" + ED
+    assert error_code(reader.feed(raw[9:10])) == 1007  # A0: a surrogate, held back by codecs
+
+
+@pytest.mark.parametrize("size", [200, 600, 5000, 70000])
+@pytest.mark.parametrize("step", [1, 3, 517, 4096])
+def test_split_large_frames_unmask_piece_by_piece(size: int, step: int) -> None:
+    text = ("κόσμε-" * size)[:size]
+    blob = bytes(range(256)) * (size // 256 + 1)
+    data = frame(TEXT, text.encode()) + frame(BINARY, blob[:size]) + frame(TEXT, b"end")
+    if step == 1 and size > 5000:
+        step = 97
+    reader = server_reader()
+    msgs = []
+    for i in range(0, len(data), step):
+        msgs += reader.feed(data[i : i + step])
+    assert msgs == [
+        WSMessage(WSMsgType.TEXT, text, None),
+        WSMessage(WSMsgType.BINARY, blob[:size], None),
+        WSMessage(WSMsgType.TEXT, "end", None),
+    ]
+
+
 def test_close_frame_parsed_and_input_after_it_ignored() -> None:
     reader = server_reader()
     msgs = reader.feed(frame(CLOSE, b"\x03\xe8bye") + frame(TEXT, b"late"))

@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 
 __all__ = ["WebSocketResponse", "WebSocketReady"]
 
+_CLOSE = WSMsgType.CLOSE
+_CLOSING = WSMsgType.CLOSING
+_CLOSED = WSMsgType.CLOSED
+
 
 @dataclass(frozen=True, slots=True)
 class WebSocketReady:
@@ -56,31 +60,36 @@ class _HandshakeRefused(HTTPException):
 
 
 class _Attachment:
-    """Receives the connection's bytes once it has switched to WebSocket."""
+    """Receives the connection's bytes once it has switched to WebSocket.
+
+    Its members are the WebSocket's bound methods: no call layer in between.
+    """
+
+    __slots__ = (
+        "connection_lost",
+        "data_received",
+        "eof_received",
+        "pause_writing",
+        "resume_writing",
+    )
 
     def __init__(self, ws: WebSocket) -> None:
-        self._ws = ws
-
-    def data_received(self, data: bytes) -> None:
-        self._ws.feed_data(data)
-
-    def eof_received(self) -> None:
-        self._ws.feed_eof()
-
-    def connection_lost(self, exc: BaseException | None) -> None:
-        self._ws.connection_lost(exc)
-
-    def pause_writing(self) -> None:
-        self._ws.pause_writing()
-
-    def resume_writing(self) -> None:
-        self._ws.resume_writing()
+        self.data_received = ws.feed_data
+        self.eof_received = ws.feed_eof
+        self.connection_lost = ws.connection_lost
+        self.pause_writing = ws.pause_writing
+        self.resume_writing = ws.resume_writing
 
 
 class WebSocketResponse(StreamResponse):
     """aiohttp's ``WebSocketResponse``: prepare it, then receive and send messages."""
 
     _body_expected = False
+    _direct_receive = True  # False in subclasses that override receive()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._direct_receive = cls.receive is WebSocketResponse.receive
 
     def __init__(
         self,
@@ -219,18 +228,29 @@ class WebSocketResponse(StreamResponse):
         return self
 
     async def __anext__(self) -> WSMessage:
-        message = await self.receive()
-        if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
+        ws = self._ws
+        if ws is not None and self._direct_receive:
+            message = await ws.receive()  # one coroutine layer less per message
+        else:
+            message = await self.receive()
+        kind = message[0]
+        if kind is _CLOSE or kind is _CLOSING or kind is _CLOSED:
             raise StopAsyncIteration
         return message
 
     # -- sending -----------------------------------------------------------------------
 
     async def send_str(self, data: str, compress: int | bool | None = None) -> None:
-        await self._started().send_str(data, compress)
+        ws = self._ws
+        if ws is None:
+            raise RuntimeError("call ws.prepare(request) before using the WebSocket")
+        await ws.send_str(data, compress)
 
     async def send_bytes(self, data: bytes, compress: int | bool | None = None) -> None:
-        await self._started().send_bytes(data, compress)
+        ws = self._ws
+        if ws is None:
+            raise RuntimeError("call ws.prepare(request) before using the WebSocket")
+        await ws.send_bytes(data, compress)
 
     async def send_json(
         self, data: Any, compress: int | bool | None = None, *, dumps: JSONEncoder = json.dumps

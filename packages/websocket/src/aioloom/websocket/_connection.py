@@ -16,7 +16,7 @@ from ._close import build_close_payload
 from ._deflate import DeflateParams, PerMessageDeflate
 from ._reader import FrameReader
 from ._types import WSCloseCode, WSMessage, WSMsgType
-from ._writer import build_frame
+from ._writer import build_frame, unmasked_frame
 
 __all__ = ["Connection", "DEFAULT_MAX_MSG_SIZE"]
 
@@ -26,7 +26,7 @@ DEFAULT_MAX_MSG_SIZE = 4 * 1024 * 1024
 class Connection:
     """One WebSocket connection after the opening handshake, without I/O."""
 
-    __slots__ = ("_close_sent", "_deflate", "_is_client", "_params", "_reader")
+    __slots__ = ("_close_sent", "_deflate", "_is_client", "_params", "_plain", "_reader")
 
     def __init__(
         self,
@@ -49,6 +49,8 @@ class Connection:
             is_client=is_client, max_msg_size=max_msg_size, deflate=self._deflate
         )
         self._close_sent = False
+        # Unmasked and uncompressed: a server without permessage-deflate.
+        self._plain = deflate is None and not is_client
 
     @property
     def is_client(self) -> bool:
@@ -73,11 +75,15 @@ class Connection:
         return self._reader.feed(data)
 
     def send_text(self, data: str, *, compress: bool | None = None) -> bytes:
+        if self._plain and not self._close_sent:
+            return unmasked_frame(0x81, data.encode("utf-8"))
         return self.send_message(WSMsgType.TEXT, data.encode("utf-8"), compress=compress)
 
     def send_bytes(
         self, data: bytes | bytearray | memoryview, *, compress: bool | None = None
     ) -> bytes:
+        if self._plain and not self._close_sent and data.__class__ is bytes:
+            return unmasked_frame(0x82, data)
         return self.send_message(WSMsgType.BINARY, data, compress=compress)
 
     def send_message(

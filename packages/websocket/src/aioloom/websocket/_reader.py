@@ -12,20 +12,26 @@ Rules, checked in this order on every frame header, before its payload is read:
 - ``max_msg_size`` (0: unlimited) bounds the announced length plus what the open
   message already holds, so an oversized frame is refused before it is buffered;
   inflated output is bounded while inflating.
-- TEXT is checked as UTF-8 frame by frame, failing in the frame where the bytes
-  stop being a valid prefix.
+- TEXT is checked as UTF-8 as its bytes arrive: a frame whose payload comes in
+  several reads is unmasked and validated piece by piece, so the read that brings
+  the first byte that cannot start or continue valid UTF-8 fails the connection
+  (compressed text is checked once each frame is inflated).
 The first violation yields ``WSMessage(ERROR, WebSocketError(code))`` and ends
 reading; so does a Close frame (everything after it is ignored).
+
+Speed: a whole frame in one read is parsed, unmasked and delivered in ``feed``
+itself; a frame split across reads is unmasked piece by piece as the pieces come
+(the key is rotated by each piece's length) and its pieces are joined once.
 """
 
 from __future__ import annotations
 
-import codecs
+from codecs import utf_8_decode
 
 from ._close import parse_close_payload
 from ._deflate import PerMessageDeflate
 from ._errors import WebSocketError
-from ._mask import apply_mask
+from ._mask import TRANSLATE_FROM, unmask
 from ._types import WSCloseCode, WSMessage, WSMsgType
 
 __all__ = ["FrameReader"]
@@ -37,8 +43,11 @@ _PONG = WSMsgType.PONG
 _CLOSE = WSMsgType.CLOSE
 _ERROR = WSMsgType.ERROR
 _PROTOCOL_ERROR = WSCloseCode.PROTOCOL_ERROR
+_INVALID_TEXT = WSCloseCode.INVALID_TEXT
 
-_Utf8Decoder = codecs.getincrementaldecoder("utf-8")
+# WSMessage(type, data, extra) without the Python-level NamedTuple __new__.
+_new_message = tuple.__new__
+_from_bytes = int.from_bytes
 
 # Header size by the 7-bit length field (without the mask key): 126 -> +2, 127 -> +8.
 _EXTRA_LENGTH = (0,) * 126 + (2, 8)
@@ -55,21 +64,24 @@ class FrameReader:
 
     __slots__ = (
         "_bin_parts",
-        "_decoder",
         "_deflate",
         "_done",
         "_head",
-        "_head_fields",
+        "_idle",
+        "_mask_bit",
         "_max_size",
         "_msg_compressed",
         "_msg_inflated",
         "_msg_opcode",
         "_msg_size",
         "_need",
+        "_p_fields",
+        "_p_key",
+        "_p_text",
         "_pending",
-        "_pending_size",
+        "_short_end",
         "_text_parts",
-        "_want_mask",
+        "_utf8_tail",
     )
 
     def __init__(
@@ -79,16 +91,22 @@ class FrameReader:
         max_msg_size: int = 4 * 1024 * 1024,
         deflate: PerMessageDeflate | None = None,
     ) -> None:
-        self._want_mask = not is_client
+        self._mask_bit = 0 if is_client else 0x80
         self._max_size = max_msg_size
         self._deflate = deflate
         self._done = False
+        self._idle = True  # not done, no pending frame, no header tail
+        # The usual frame has a 7-bit length below this minus _mask_bit (it must fit
+        # max_msg_size; longer ones take the general path, which refuses them).
+        self._short_end = self._mask_bit + (min(126, max_msg_size + 1) if max_msg_size else 126)
         self._head = b""  # bytes of an incomplete frame header
-        # A frame whose header is read but whose payload is incomplete:
-        self._need = 0  # its payload length (valid while _pending is not None)
-        self._pending: list[bytes] | None = None
-        self._pending_size = 0
-        self._head_fields: tuple[int, int, bool, bytes | None] = (0, 0, False, None)
+        # A frame whose header is read but whose payload is incomplete
+        # (all valid while _pending is not None):
+        self._pending: list[bytes | bytearray | memoryview] | None = None  # unmasked pieces
+        self._need = 0  # payload bytes still to come
+        self._p_fields: tuple[int, int, bool] = (0, 0, False)  # fin, opcode, rsv1
+        self._p_key: bytes | None = None  # its mask key, rotated to the next byte
+        self._p_text = False  # pieces are decoded into _text_parts as they come
         # The data message in progress (opcode 0: none):
         self._msg_opcode = 0
         self._msg_compressed = False
@@ -96,7 +114,7 @@ class FrameReader:
         self._msg_size = 0
         self._text_parts: list[str] = []
         self._bin_parts: list[bytes] = []
-        self._decoder: codecs.IncrementalDecoder | None = None
+        self._utf8_tail = b""  # the undecoded end of a text message: an incomplete code point
 
     @property
     def done(self) -> bool:
@@ -105,128 +123,274 @@ class FrameReader:
 
     def feed(self, data: bytes) -> list[WSMessage]:
         out: list[WSMessage] = []
-        if self._done or not data:
-            return out
         try:
-            self._feed(data, out)
+            if self._idle:
+                buf = data
+                pos = 0
+            elif self._done:
+                return out
+            elif self._pending is not None:
+                pos = self._continue(data, out)
+                if pos < 0:
+                    return out
+                buf = data
+            else:
+                buf = self._head + data
+                self._head = b""
+                self._idle = True
+                pos = 0
+            size = len(buf)
+            mask_bit = self._mask_bit
+            while size - pos >= 2:
+                b0 = buf[pos]
+                b1 = buf[pos + 1]
+                if (b0 == 0x81 or b0 == 0x82) and mask_bit <= b1 < self._short_end:
+                    # The usual frame: FIN, TEXT or BINARY, no RSV, masked as it must be,
+                    # a 7-bit length within max_msg_size; complete in this read?
+                    if mask_bit:
+                        start = pos + 6
+                        length = b1 - 0x80
+                    else:
+                        start = pos + 2
+                        length = b1
+                    end = start + length
+                    if end <= size and not self._msg_opcode:
+                        if mask_bit:
+                            key = buf[pos + 2 : start] * ((length >> 2) + 1)
+                            payload = (
+                                _from_bytes(buf[start:end], "little")
+                                ^ _from_bytes(key[:length], "little")
+                            ).to_bytes(length, "little")
+                        else:
+                            payload = buf[start:end]
+                        pos = end
+                        if b0 == 0x81:
+                            try:
+                                text = payload.decode("utf-8")
+                            except UnicodeDecodeError:
+                                raise WebSocketError(
+                                    _INVALID_TEXT, "Invalid UTF-8 in text"
+                                ) from None
+                            out.append(_new_message(WSMessage, (_TEXT, text, None)))
+                        else:
+                            out.append(_new_message(WSMessage, (_BINARY, payload, None)))
+                        continue
+                # Any other frame, with every check.
+                opcode = b0 & 0x0F
+                fin = b0 & 0x80
+                rsv1 = bool(b0 & 0x40)
+                length = b1 & 0x7F
+                self._check_header(b0, opcode, length)
+                if b1 & 0x80 != mask_bit:
+                    raise WebSocketError(
+                        _PROTOCOL_ERROR,
+                        "Received unmasked frame from a client"
+                        if mask_bit
+                        else "Received masked frame from a server",
+                    )
+                header_end = pos + 2 + _EXTRA_LENGTH[length] + (4 if mask_bit else 0)
+                if header_end > size:  # the first two bytes are valid; wait for the rest
+                    break
+                if length > 125:
+                    length = self._long_length(buf, pos, length)
+                max_size = self._max_size
+                if max_size and opcode < 8 and self._msg_size + length > max_size:
+                    raise WebSocketError(
+                        WSCloseCode.MESSAGE_TOO_BIG,
+                        f"Message size {self._msg_size + length} exceeds limit {max_size}",
+                    )
+                end = header_end + length
+                if end > size:
+                    # Only the announced, already-checked length is ever awaited.
+                    self._start_pending(buf, header_end, length, fin, opcode, rsv1)
+                    return out
+                frame: bytes | bytearray
+                if not mask_bit:
+                    frame = buf[header_end:end]
+                elif length < TRANSLATE_FROM:
+                    key = buf[header_end - 4 : header_end] * ((length >> 2) + 1)
+                    frame = (
+                        _from_bytes(buf[header_end:end], "little")
+                        ^ _from_bytes(key[:length], "little")
+                    ).to_bytes(length, "little")
+                else:
+                    frame = unmask(
+                        buf[header_end - 4 : header_end], memoryview(buf)[header_end:end]
+                    )
+                pos = end
+                if fin and 0 < opcode < 3 and not rsv1:  # a whole uncompressed message
+                    if opcode == 1:
+                        try:
+                            text = frame.decode("utf-8")
+                        except UnicodeDecodeError:
+                            raise WebSocketError(_INVALID_TEXT, "Invalid UTF-8 in text") from None
+                        out.append(_new_message(WSMessage, (_TEXT, text, None)))
+                    else:
+                        out.append(_new_message(WSMessage, (_BINARY, bytes(frame), None)))
+                    continue
+                self._frame(fin, opcode, rsv1, bytes(frame), out)
+                if self._done:
+                    return out
+            if pos < size:
+                self._head = buf[pos:]
+                self._idle = False
         except WebSocketError as exc:
             self._done = True
+            self._idle = False
             self._pending = None
+            self._head = b""
             self._text_parts = []
             self._bin_parts = []
             out.append(WSMessage(_ERROR, exc, None))
         return out
 
-    def _feed(self, data: bytes, out: list[WSMessage]) -> None:
-        pending = self._pending
-        if pending is not None:
-            pending.append(data)
-            self._pending_size += len(data)
-            if self._pending_size < self._need:
-                return
-            buf = b"".join(pending)
-            self._pending = None
-            p_fin, p_opcode, p_rsv1, p_mask = self._head_fields
-            need = self._need
-            payload = buf[:need] if len(buf) > need else buf
-            if p_mask is not None:
-                payload = apply_mask(p_mask, payload)
-            self._frame(p_fin, p_opcode, p_rsv1, payload, out)
-            if self._done:
-                return
-            buf = buf[need:]
-        elif self._head:
-            buf = self._head + data
-            self._head = b""
-        else:
-            buf = data
+    # -- frame headers ------------------------------------------------------------
 
-        want_mask = self._want_mask
-        size = len(buf)
-        pos = 0
-        while pos < size:
-            if size - pos < 2:
-                break
-            b0 = buf[pos]
-            b1 = buf[pos + 1]
-            length = b1 & 0x7F
-            masked = b1 & 0x80
-            opcode = b0 & 0x0F
-            fin = b0 & 0x80
-            rsv1 = b0 & 0x40
-            if b0 & 0x30:
-                raise WebSocketError(_PROTOCOL_ERROR, "Received frame with RSV2 or RSV3 set")
-            if opcode > 2:
-                if opcode < 8 or opcode > 10:
-                    raise WebSocketError(_PROTOCOL_ERROR, f"Received reserved opcode {opcode}")
-                if not fin:
-                    raise WebSocketError(_PROTOCOL_ERROR, "Received fragmented control frame")
-                if length > 125:
-                    raise WebSocketError(
-                        _PROTOCOL_ERROR, "Received control frame with payload over 125 bytes"
-                    )
-                if rsv1:
-                    raise WebSocketError(_PROTOCOL_ERROR, "Received control frame with RSV1 set")
-            elif opcode:
-                if self._msg_opcode:
-                    raise WebSocketError(
-                        _PROTOCOL_ERROR, "Received new message before the fragmented one ended"
-                    )
-                if rsv1 and self._deflate is None:
-                    raise WebSocketError(_PROTOCOL_ERROR, "Received frame with RSV1 set")
+    def _check_header(self, b0: int, opcode: int, length: int) -> None:
+        if b0 & 0x30:
+            raise WebSocketError(_PROTOCOL_ERROR, "Received frame with RSV2 or RSV3 set")
+        if opcode > 2:
+            if opcode < 8 or opcode > 10:
+                raise WebSocketError(_PROTOCOL_ERROR, f"Received reserved opcode {opcode}")
+            if not b0 & 0x80:
+                raise WebSocketError(_PROTOCOL_ERROR, "Received fragmented control frame")
+            if length > 125:
+                raise WebSocketError(
+                    _PROTOCOL_ERROR, "Received control frame with payload over 125 bytes"
+                )
+            if b0 & 0x40:
+                raise WebSocketError(_PROTOCOL_ERROR, "Received control frame with RSV1 set")
+        elif opcode:
+            if self._msg_opcode:
+                raise WebSocketError(
+                    _PROTOCOL_ERROR, "Received new message before the fragmented one ended"
+                )
+            if b0 & 0x40 and self._deflate is None:
+                raise WebSocketError(_PROTOCOL_ERROR, "Received frame with RSV1 set")
+        else:
+            if not self._msg_opcode:
+                raise WebSocketError(
+                    _PROTOCOL_ERROR, "Received continuation frame without a message"
+                )
+            if b0 & 0x40:
+                raise WebSocketError(_PROTOCOL_ERROR, "Received continuation frame with RSV1 set")
+
+    @staticmethod
+    def _long_length(buf: bytes, pos: int, length: int) -> int:
+        if length == 126:
+            length = (buf[pos + 2] << 8) | buf[pos + 3]
+            if length < 126:
+                raise WebSocketError(_PROTOCOL_ERROR, "Payload length not minimally encoded")
+            return length
+        length = int.from_bytes(buf[pos + 2 : pos + 10], "big")
+        if length >> 63:
+            raise WebSocketError(_PROTOCOL_ERROR, "Payload length over 63 bits")
+        if length < 65536:
+            raise WebSocketError(_PROTOCOL_ERROR, "Payload length not minimally encoded")
+        return length
+
+    # -- frames split across reads ---------------------------------------------------
+
+    def _start_pending(
+        self,
+        buf: bytes,
+        start: int,
+        length: int,
+        fin: int,
+        opcode: int,
+        rsv1: bool,
+    ) -> None:
+        """The frame at ``buf[start:]`` announces ``length`` bytes that are not all here."""
+        self._p_fields = (fin, opcode, rsv1)
+        self._p_key = buf[start - 4 : start] if self._mask_bit else None
+        # Uncompressed text is decoded as it arrives, so bad UTF-8 fails at once.
+        text = opcode == 1 or (opcode == 0 and self._msg_opcode == 1)
+        self._p_text = text and not rsv1 and not (opcode == 0 and self._msg_compressed)
+        if self._p_text:
+            if opcode == 1:
+                self._msg_opcode = 1
+                self._msg_compressed = False
+                self._msg_inflated = 0
+                self._utf8_tail = b""
+            self._msg_size += length
+        self._pending = []
+        self._idle = False
+        self._need = length
+        if start < len(buf):
+            self._add_piece(memoryview(buf)[start:])
+
+    def _continue(self, data: bytes, out: list[WSMessage]) -> int:
+        """Feed ``data`` to the pending frame; where its next frame starts, or -1."""
+        need = self._need
+        size = len(data)
+        if size < need:
+            self._add_piece(data)
+            return -1
+        self._add_piece(data if size == need else memoryview(data)[:need])
+        self._finish_pending(out)
+        if self._done or size == need:
+            return -1
+        return need
+
+    def _add_piece(self, piece: bytes | memoryview) -> None:
+        size = len(piece)
+        self._need -= size
+        key = self._p_key
+        part: bytes | bytearray | memoryview = piece
+        if key is not None:
+            if size < TRANSLATE_FROM:
+                part = (
+                    int.from_bytes(piece, "little")
+                    ^ int.from_bytes((key * ((size >> 2) + 1))[:size], "little")
+                ).to_bytes(size, "little")
             else:
-                if not self._msg_opcode:
-                    raise WebSocketError(
-                        _PROTOCOL_ERROR, "Received continuation frame without a message"
-                    )
-                if rsv1:
-                    raise WebSocketError(
-                        _PROTOCOL_ERROR, "Received continuation frame with RSV1 set"
-                    )
-            if bool(masked) is not want_mask:
-                raise WebSocketError(
-                    _PROTOCOL_ERROR,
-                    "Received unmasked frame from a client"
-                    if want_mask
-                    else "Received masked frame from a server",
-                )
-            header_end = pos + 2 + _EXTRA_LENGTH[length] + (4 if masked else 0)
-            if header_end > size:  # the first two bytes are valid; wait for the rest
-                break
-            if length == 126:
-                length = (buf[pos + 2] << 8) | buf[pos + 3]
-                if length < 126:
-                    raise WebSocketError(_PROTOCOL_ERROR, "Payload length not minimally encoded")
-            elif length == 127:
-                length = int.from_bytes(buf[pos + 2 : pos + 10], "big")
-                if length >> 63:
-                    raise WebSocketError(_PROTOCOL_ERROR, "Payload length over 63 bits")
-                if length < 65536:
-                    raise WebSocketError(_PROTOCOL_ERROR, "Payload length not minimally encoded")
-            max_size = self._max_size
-            if max_size and opcode < 8 and self._msg_size + length > max_size:
-                raise WebSocketError(
-                    WSCloseCode.MESSAGE_TOO_BIG,
-                    f"Message size {self._msg_size + length} exceeds limit {max_size}",
-                )
-            mask = buf[header_end - 4 : header_end] if masked else None
-            end = header_end + length
-            if end > size:
-                # Only the announced, already-checked length is ever awaited.
-                self._need = length
-                self._pending = [buf[header_end:]]
-                self._pending_size = size - header_end
-                self._head_fields = (fin, opcode, bool(rsv1), mask)
-                return
-            payload = buf[header_end:end]
-            if mask is not None:
-                payload = apply_mask(mask, payload)
-            pos = end
-            self._frame(fin, opcode, bool(rsv1), payload, out)
-            if self._done:
-                return
-        if pos < size:
-            self._head = buf[pos:]
+                part = unmask(key, piece)
+            shift = size & 3
+            if shift:
+                self._p_key = key[shift:] + key[:shift]
+        if self._p_text:
+            self._decode(part, False)
+        elif self._pending is not None:
+            self._pending.append(part)
+
+    def _finish_pending(self, out: list[WSMessage]) -> None:
+        fin, opcode, rsv1 = self._p_fields
+        pieces = self._pending
+        self._pending = None
+        self._idle = True
+        if not self._p_text:
+            self._frame(fin, opcode, rsv1, b"".join(pieces or ()), out)
+            return
+        if not fin:
+            return
+        self._decode(b"", True)
+        self._msg_opcode = 0
+        self._msg_size = 0
+        out.append(_new_message(WSMessage, (_TEXT, "".join(self._text_parts), None)))
+        self._text_parts = []
+
+    # -- whole frames -------------------------------------------------------------------
+
+    def _decode(self, data: bytes | bytearray | memoryview, final: bool) -> None:
+        """Append the text of ``data`` (more bytes of the text message) to the message."""
+        tail = self._utf8_tail
+        if tail:
+            data = tail + data
+        try:
+            text, used = utf_8_decode(data, "strict", final)
+        except UnicodeDecodeError:
+            raise WebSocketError(_INVALID_TEXT, "Invalid UTF-8 in text") from None
+        if used < len(data):
+            # CPython's decoder holds back ED A0..BF (a UTF-16 surrogate) until more
+            # bytes come; it can never become valid, so fail now.
+            tail = bytes(data[used:])
+            if len(tail) >= 2 and tail[0] == 0xED and tail[1] >= 0xA0:
+                raise WebSocketError(_INVALID_TEXT, "Invalid UTF-8 in text")
+            self._utf8_tail = tail
+        else:
+            self._utf8_tail = b""
+        if text:
+            self._text_parts.append(text)
 
     def _frame(
         self, fin: int, opcode: int, rsv1: bool, payload: bytes, out: list[WSMessage]
@@ -239,19 +403,24 @@ class FrameReader:
             else:
                 code, reason = parse_close_payload(payload)
                 self._done = True
+                self._idle = False
                 out.append(WSMessage(_CLOSE, code, reason))
             return
         if opcode:
             if fin and not rsv1:  # the common case: one uncompressed frame
                 if opcode == 1:
-                    out.append(WSMessage(_TEXT, _decode(payload), None))
+                    try:
+                        text = payload.decode("utf-8")
+                    except UnicodeDecodeError:
+                        raise WebSocketError(_INVALID_TEXT, "Invalid UTF-8 in text") from None
+                    out.append(WSMessage(_TEXT, text, None))
                 else:
                     out.append(WSMessage(_BINARY, payload, None))
                 return
             self._msg_opcode = opcode
             self._msg_compressed = rsv1
             self._msg_inflated = 0
-            self._decoder = _Utf8Decoder() if opcode == 1 else None
+            self._utf8_tail = b""
         self._msg_size += len(payload)
         if self._msg_compressed:
             deflate = self._deflate
@@ -261,40 +430,17 @@ class FrameReader:
             limit = max_size - self._msg_inflated if max_size else None
             payload = deflate.decompress(payload, bool(fin), limit)
             self._msg_inflated += len(payload)
-        decoder = self._decoder
-        if decoder is not None:
-            try:
-                text = decoder.decode(payload, bool(fin))
-            except UnicodeDecodeError:
-                raise WebSocketError(WSCloseCode.INVALID_TEXT, "Invalid UTF-8 in text") from None
-            if not fin:
-                _check_pending(decoder)
-            self._text_parts.append(text)
+        if self._msg_opcode == 1:
+            self._decode(payload, bool(fin))
         else:
             self._bin_parts.append(payload)
         if not fin:
             return
-        self._msg_opcode = 0
-        self._msg_size = 0
-        if decoder is not None:
-            self._decoder = None
+        if self._msg_opcode == 1:
             out.append(WSMessage(_TEXT, "".join(self._text_parts), None))
             self._text_parts = []
         else:
             out.append(WSMessage(_BINARY, b"".join(self._bin_parts), None))
             self._bin_parts = []
-
-
-def _decode(payload: bytes) -> str:
-    try:
-        return payload.decode("utf-8")
-    except UnicodeDecodeError:
-        raise WebSocketError(WSCloseCode.INVALID_TEXT, "Invalid UTF-8 in text") from None
-
-
-def _check_pending(decoder: codecs.IncrementalDecoder) -> None:
-    # CPython's decoder holds back ED A0..BF (a UTF-16 surrogate) until more bytes
-    # come; it can never become valid, so fail now rather than one frame later.
-    pending = decoder.getstate()[0]
-    if len(pending) >= 2 and pending[0] == 0xED and pending[1] >= 0xA0:
-        raise WebSocketError(WSCloseCode.INVALID_TEXT, "Invalid UTF-8 in text")
+        self._msg_opcode = 0
+        self._msg_size = 0

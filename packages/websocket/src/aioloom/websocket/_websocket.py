@@ -26,6 +26,7 @@ from ._connection import Connection
 from ._errors import WebSocketError
 from ._protocols import TransportLike
 from ._types import WSCloseCode, WSMessage, WSMsgType
+from ._writer import SHORT_HEADERS, unmasked_frame
 
 __all__ = ["WebSocket", "WebSocketProtocol", "WS_CLOSED_MESSAGE", "WS_CLOSING_MESSAGE"]
 
@@ -38,7 +39,10 @@ _PING = WSMsgType.PING
 _PONG = WSMsgType.PONG
 _CLOSE = WSMsgType.CLOSE
 _ERROR = WSMsgType.ERROR
+_CLOSING = WSMsgType.CLOSING
+_CLOSED = WSMsgType.CLOSED
 _CLOSED_READS_BEFORE_ERROR = 5
+_TEXT_HEADERS = SHORT_HEADERS[0x81]
 
 
 class WebSocket:
@@ -60,6 +64,7 @@ class WebSocket:
     ) -> None:
         self._transport = transport
         self._conn = connection
+        self._feed = connection._reader.feed  # the sans-IO reader, without a call layer
         self._protocol = protocol
         self._timeout = timeout
         self._receive_timeout = receive_timeout
@@ -73,7 +78,6 @@ class WebSocket:
         self._read_paused = False
         self._read_failed = False
         self._waiter: asyncio.Future[None] | None = None
-        self._waiting = False
         self._peer_close: asyncio.Future[None] = self._loop.create_future()
         self._peer_close_code: int | None = None
         self._closing = False
@@ -134,24 +138,24 @@ class WebSocket:
         """Bytes read from the transport."""
         if self._heartbeat is not None:
             self._last_received = self._loop.time()
-        messages = self._conn.receive_data(data)
+        messages = self._feed(data)
         if not messages:
             return
         queue = self._queue
         for msg in messages:
-            kind = msg.type
+            kind = msg[0]
             if kind is _TEXT or kind is _BINARY:
-                self._queued_bytes += len(msg.data)
+                self._queued_bytes += len(msg[1])
             elif kind is _PING:
                 if self._autoping:
                     if not self._closed and not self._transport.is_closing():
-                        self._transport.write(self._conn.send_pong(msg.data))
+                        self._transport.write(self._conn.send_pong(msg[1]))
                     continue
             elif kind is _PONG:
                 if self._autoping:
                     continue
             elif kind is _CLOSE:
-                self._peer_close_code = msg.data
+                self._peer_close_code = msg[1]
                 if not self._peer_close.done():
                     self._peer_close.set_result(None)
             else:  # ERROR: the rest of the input is ignored; stop reading it for good
@@ -162,7 +166,9 @@ class WebSocket:
             queue.append(msg)
         if self._queued_bytes > self._read_limit:
             self._pause_reading()
-        self._wake_reader()
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def feed_eof(self) -> None:
         """The peer closed its side of the TCP connection."""
@@ -198,45 +204,50 @@ class WebSocket:
     async def receive(self, timeout: float | None = None) -> WSMessage:  # noqa: ASYNC109 - aiohttp API
         """The next message (TEXT, BINARY, CLOSE, ERROR, CLOSING, CLOSED, or PING/PONG
         without autoping). Only one task may wait at a time (RuntimeError)."""
-        if self._waiting:
+        if self._waiter is not None:
             raise RuntimeError("Concurrent call to receive() is not allowed")
-        receive_timeout = timeout or self._receive_timeout
+        queue = self._queue
         while True:
-            if self._closed:
-                self._closed_reads += 1
-                if self._closed_reads >= _CLOSED_READS_BEFORE_ERROR:
-                    raise RuntimeError("WebSocket connection is closed.")
-                return WS_CLOSED_MESSAGE
-            if self._closing:
-                return WS_CLOSING_MESSAGE
-            if not self._queue:
+            if not queue or self._closed or self._closing:
+                if self._closed:
+                    self._closed_reads += 1
+                    if self._closed_reads >= _CLOSED_READS_BEFORE_ERROR:
+                        raise RuntimeError("WebSocket connection is closed.")
+                    return WS_CLOSED_MESSAGE
+                if self._closing:
+                    return WS_CLOSING_MESSAGE
                 if self._eof:
-                    return await self._on_eof()
-                await self._wait(receive_timeout)
-                if not self._queue:
+                    return self._on_eof()
+                # Wait for feed_data (or feed_eof, close(), the heartbeat) to wake us.
+                waiter = self._waiter = self._loop.create_future()
+                try:
+                    receive_timeout = timeout or self._receive_timeout
+                    if receive_timeout:
+                        async with asyncio.timeout(receive_timeout):
+                            await waiter
+                    else:
+                        await waiter
+                finally:
+                    self._waiter = None
+                if not queue:
                     if self._is_closed():  # close() from another task woke us
                         return WS_CLOSING_MESSAGE
                     continue
-            msg = self._queue.popleft()
-            kind = msg.type
+            msg = queue.popleft()
+            kind = msg[0]
             if kind is _TEXT or kind is _BINARY:
-                self._queued_bytes -= len(msg.data)
-                if (
-                    self._read_paused
-                    and not self._read_failed
-                    and self._queued_bytes <= self._read_limit // 2
-                ):
-                    self._read_paused = False
-                    self._transport.resume_reading()
+                self._queued_bytes -= len(msg[1])
+                if self._read_paused:
+                    self._maybe_resume_reading()
                 return msg
             if kind is _CLOSE:
                 self._closing = True
-                self._close_code = msg.data
+                self._close_code = msg[1]
                 if self._autoclose and not self._closed:
                     await self.close()
                 return msg
             if kind is _ERROR:
-                exc = msg.data
+                exc = msg[1]
                 if self._exception is None:
                     self._exception = exc
                 if isinstance(exc, WebSocketError):  # else (heartbeat) already closed
@@ -249,25 +260,17 @@ class WebSocket:
     def _is_closed(self) -> bool:
         return self._closed
 
-    async def _wait(self, timeout: float | None) -> None:  # noqa: ASYNC109
-        waiter = self._waiter = self._loop.create_future()
-        self._waiting = True
-        try:
-            if timeout:
-                async with asyncio.timeout(timeout):
-                    await waiter
-            else:
-                await waiter
-        finally:
-            self._waiting = False
-            self._waiter = None
+    def _maybe_resume_reading(self) -> None:
+        if not self._read_failed and self._queued_bytes <= self._read_limit // 2:
+            self._read_paused = False
+            self._transport.resume_reading()
 
     def _wake_reader(self) -> None:
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    async def _on_eof(self) -> WSMessage:
+    def _on_eof(self) -> WSMessage:
         if self._close_code is None:
             self._close_code = WSCloseCode.ABNORMAL_CLOSURE
         self._closed = True
@@ -302,7 +305,8 @@ class WebSocket:
 
     async def __anext__(self) -> WSMessage:
         msg = await self.receive()
-        if msg.type in (_CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
+        kind = msg[0]
+        if kind is _CLOSE or kind is _CLOSING or kind is _CLOSED:
             raise StopAsyncIteration
         return msg
 
@@ -332,18 +336,36 @@ class WebSocket:
     async def send_str(self, data: str, compress: int | bool | None = None) -> None:
         if not isinstance(data, str):
             raise TypeError(f"data argument must be str ({type(data)!r})")
-        self._check_writable()
-        self._transport.write(self._conn.send_text(data, compress=_compress_flag(compress)))
-        await self._drain()
+        transport = self._transport
+        if self._closed or transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
+        conn = self._conn
+        if conn._plain and not conn._close_sent:  # a server without deflate: build it here
+            payload = data.encode("utf-8")
+            size = len(payload)
+            transport.write(
+                _TEXT_HEADERS[size] + payload if size < 126 else unmasked_frame(0x81, payload)
+            )
+        else:
+            transport.write(
+                conn.send_text(data, compress=None if compress is None else bool(compress))
+            )
+        if self._write_paused:
+            await self._drain()
 
     async def send_bytes(
         self, data: bytes | bytearray | memoryview, compress: int | bool | None = None
     ) -> None:
         if not isinstance(data, bytes | bytearray | memoryview):
             raise TypeError(f"data argument must be byte-ish ({type(data)!r})")
-        self._check_writable()
-        self._transport.write(self._conn.send_bytes(data, compress=_compress_flag(compress)))
-        await self._drain()
+        transport = self._transport
+        if self._closed or transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
+        transport.write(
+            self._conn.send_bytes(data, compress=None if compress is None else bool(compress))
+        )
+        if self._write_paused:
+            await self._drain()
 
     async def send_json(
         self,
@@ -464,10 +486,6 @@ class WebSocket:
         if waiter is not None and not waiter.done():
             self._queue.appendleft(WSMessage(_ERROR, exc, None))
             waiter.set_result(None)
-
-
-def _compress_flag(compress: int | bool | None) -> bool | None:
-    return None if compress is None else bool(compress)
 
 
 class WebSocketProtocol(asyncio.Protocol):

@@ -7,10 +7,29 @@ import struct
 
 from ._mask import apply_mask
 
-__all__ = ["build_frame"]
+__all__ = ["build_frame", "unmasked_frame"]
 
 _PACK_16 = struct.Struct("!BBH").pack
 _PACK_64 = struct.Struct("!BBQ").pack
+
+# Two-byte headers of unmasked final frames with a 7-bit length, by first byte and length.
+SHORT_HEADERS = {b0: tuple(bytes((b0, n)) for n in range(126)) for b0 in (0x81, 0x82)}
+
+
+def unmasked_frame(b0: int, payload: bytes) -> bytes:
+    """An unmasked frame (what a server sends) whose first header byte is ``b0``.
+
+    ``b0`` 0x81 or 0x82 (a final TEXT or BINARY frame) for the 7-bit length fast path.
+    """
+    size = len(payload)
+    if size < 126:
+        headers = SHORT_HEADERS.get(b0)
+        if headers is not None:
+            return headers[size] + payload
+        return bytes((b0, size)) + payload
+    if size < 65536:
+        return _PACK_16(b0, 126, size) + payload
+    return _PACK_64(b0, 127, size) + payload
 
 
 def build_frame(

@@ -529,3 +529,51 @@ def test_GHSA_jj3x_wxrx_4x23_rejects_under_python_O() -> None:
         [sys.executable, "-O", "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "400"
+
+
+# -- fast paths (whole-head match, URL cache, event constructors) -------------
+
+
+def _head_summary(data: bytes) -> tuple[Any, ...]:
+    events = RequestParser().feed(data)
+    head = events[0]
+    assert isinstance(head, RequestHead)
+    return head.method, head.target, head.url, list(head.headers.items()), head.should_close
+
+
+def test_fast_and_slow_head_paths_agree() -> None:
+    # Trailing OWS and an over-long head take the slow path; the result is the same.
+    plain = b"GET /a?b=1 HTTP/1.1\r\nHost: x\r\nX-A: 1\r\nX-B:\t2\r\n\r\n"
+    trailing = b"GET /a?b=1 HTTP/1.1\r\nHost: x \r\nX-A: 1\t\r\nX-B:\t2  \r\n\r\n"
+    assert _head_summary(plain) == _head_summary(trailing)
+    padding = b"X-Pad: " + b"p" * 8000 + b"\r\n"
+    long_head = plain[:-2] + padding * 3 + b"\r\n"
+    summary = _head_summary(long_head)
+    assert summary[3][:3] == _head_summary(plain)[3]
+    assert len(summary[3]) == 6
+
+
+def test_fast_path_events_are_the_frozen_classes() -> None:
+    import dataclasses
+
+    events = RequestParser().feed(b"POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi")
+    head, body, end = events
+    assert type(head) is RequestHead
+    assert type(body) is Body
+    assert type(end) is EndOfMessage
+    assert body == Body(b"hi")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        head.method = "GET"  # type: ignore[misc]
+
+
+def test_url_cache_is_bounded_and_keyed_by_the_exact_target() -> None:
+    from aioloom.http_parser import _url
+
+    cache_info = _url._origin_form.cache_info
+    for i in range(_url.URL_CACHE_SIZE * 2):
+        RequestParser().feed(b"GET /p%d HTTP/1.1\r\n\r\n" % i)
+    assert cache_info().currsize <= _url.URL_CACHE_SIZE
+    a = _head_summary(b"GET /%7e?q HTTP/1.1\r\n\r\n")[2]
+    b = _head_summary(b"GET /~?q HTTP/1.1\r\n\r\n")[2]
+    assert a.raw_path == "/%7e"
+    assert b.raw_path == "/~"

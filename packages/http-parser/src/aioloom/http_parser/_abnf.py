@@ -15,6 +15,7 @@ __all__ = [
     "STATUS_LINE",
     "BAD_FIELD_LINE_START",
     "SPECIAL_FIELDS",
+    "SPECIAL_NAMES",
     "SINGLETON_FIELDS",
     "CONTENT_LENGTH",
     "MAX_LENGTH_DIGITS",
@@ -29,6 +30,11 @@ __all__ = [
     "REQUEST_LINE_PREFIX",
     "OBS_FOLD",
     "HEAD_END_LENIENT",
+    "REQUEST_LINE_START",
+    "REQUEST_HEAD_CONTROLS",
+    "FIELD_PAIRS",
+    "FAST_HEAD_MAX",
+    "CHUNK_LINE_AFTER_DATA",
 ]
 
 # token = 1*tchar (RFC 9110 §5.6.2)
@@ -51,6 +57,25 @@ STATUS_LINE = re.compile(r"HTTP/([0-9])\.([0-9]) ([0-9]{3})(?: ([^\x00-\x08\x0a-
 # a head whose start line has already been split off at the first "\n".
 BAD_FIELD_LINE_START = re.compile(rb"\n(?!" + _TOKEN + rb":)")
 
+# Fast path of a request head (used after a C-level check that every control
+# byte but HTAB is part of a CRLF, see REQUEST_HEAD_CONTROLS):
+# the request line (method token, visible-ASCII target, HTTP/d.d) at the start,
+# ending at the first CRLF or at the end of the head,
+REQUEST_LINE_START = re.compile(
+    r"(" + TCHAR.decode() + r"++) ([\x21-\x7e]++) HTTP/([0-9])\.([0-9])(?=\r|\Z)"
+)
+# and (name, value) pairs of field lines "CRLF token ':' OWS value" with no
+# trailing OWS (a line with trailing OWS does not match: slow path). The head
+# is valid when every CRLF starts such a line, i.e. when the controls are
+# exactly two per pair. Matched on the head decoded with utf-8/surrogateescape,
+# where ASCII bytes stay themselves and other bytes become code points >= 0x80.
+FIELD_PAIRS = re.compile(r"\r\n(" + TCHAR.decode() + r"++):[ \t]*+([^\r]*+)(?<![ \t])")
+# bytes.translate(None, REQUEST_HEAD_CONTROLS) deletes the controls (CR and
+# LF included, HTAB excepted) and DEL: what may only appear as CRLF pairs.
+REQUEST_HEAD_CONTROLS = bytes([*range(0x09), *range(0x0A, 0x20), 0x7F])
+# Longer heads take the slow path, which bounds them by the limits first.
+FAST_HEAD_MAX = 16384
+
 # Header fields whose value or multiplicity changes how a message is framed
 # or routed. Searched in the lower-cased head, anchored at line starts.
 SINGLETON_FIELDS = frozenset(
@@ -69,13 +94,13 @@ SINGLETON_FIELDS = frozenset(
         "user-agent",
     }
 )
-_SPECIAL_NAMES = sorted(
-    SINGLETON_FIELDS | {"connection", "upgrade", "expect", "content-encoding"},
-    key=len,
-    reverse=True,
-)
+# The fields a parser looks at (lower-cased): singletons and those that
+# decide keep-alive, protocol switch, 100-continue and decoding.
+SPECIAL_NAMES = SINGLETON_FIELDS | {"connection", "upgrade", "expect", "content-encoding"}
 SPECIAL_FIELDS = re.compile(
-    rb"\n(" + b"|".join(re.escape(n.encode()) for n in _SPECIAL_NAMES) + rb"):"
+    rb"\n("
+    + b"|".join(re.escape(n.encode()) for n in sorted(SPECIAL_NAMES, key=len, reverse=True))
+    + rb"):"
 )
 
 # Content-Length = 1*DIGIT (callers cap the digit count at 18: no overflow).
@@ -88,6 +113,8 @@ _CHUNK_EXT = (
     rb"(?:[ \t]*;[ \t]*" + _TOKEN + rb"(?:[ \t]*=[ \t]*(?:" + _TOKEN + rb"|" + _QUOTED + rb"))?)*"
 )
 CHUNK_LINE = re.compile(rb"([0-9A-Fa-f]{1,16})(" + _CHUNK_EXT + rb")\r\n")
+# The CRLF ending a chunk's data, then the next chunk-size line (fast path).
+CHUNK_LINE_AFTER_DATA = re.compile(rb"\r\n([0-9A-Fa-f]{1,16})(" + _CHUNK_EXT + rb")\r\n")
 
 
 def _table(forbidden: set[int]) -> bytes:

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from multidict import CIMultiDict
 
-from ._abnf import CHUNK_LINE, TRAILER_CHECK_TABLE
+from ._abnf import CHUNK_LINE, CHUNK_LINE_AFTER_DATA, TRAILER_CHECK_TABLE
 from ._errors import BadRequest, HeadersTooLarge, PayloadTooLarge
 from ._fields import PartialBlockScan, parse_trailers
 from ._limits import Limits
@@ -93,6 +93,12 @@ class UntilCloseReader:
 _SIZE, _DATA, _DATA_END, _TRAILERS = range(4)
 
 
+def _join(views: list[memoryview], out: list[bytes]) -> None:
+    """Append the bytes of ``views`` to ``out`` as one piece (one copy)."""
+    if views:
+        out.append(views[0].tobytes() if len(views) == 1 else b"".join(views))
+
+
 class ChunkedReader:
     """``Transfer-Encoding: chunked`` (RFC 9112 §7.1), extensions and trailers.
 
@@ -130,47 +136,58 @@ class ChunkedReader:
             state = _DATA_END
         elif state == _TRAILERS:
             return self._trailer_section(buf, pos, end)
-        # The hot loop: CRLF after data, size line, data; all in local variables.
-        limit = self._limits.max_chunk_line_size
-        fullmatch = CHUNK_LINE.fullmatch
-        find = buf.find
+        # The hot loop: CRLF after data and the next size line in one match,
+        # data as views joined once at the end; all in local variables.
+        limits = self._limits
+        limit = limits.max_chunk_line_size
+        max_body = limits.max_body_size
+        total = self._size
+        after_data = CHUNK_LINE_AFTER_DATA.match
+        view = memoryview(buf)
+        views: list[memoryview] = []
         while pos < end:
             if state == _DATA_END:
-                if buf.startswith(b"\r\n", pos):
-                    pos += 2
-                elif end - pos == 1 and buf[pos] == 0x0D:
+                match = after_data(buf, pos, pos + limit + 4)
+                if match is None:
+                    # Not a whole CRLF + size line here: check it step by step.
+                    if buf.startswith(b"\r\n", pos):
+                        pos += 2
+                    elif end - pos == 1 and buf[pos] == 0x0D:
+                        break
+                    else:
+                        raise BadRequest("chunk data not followed by CRLF")
+                    state = _SIZE
+                    continue
+            else:
+                newline = buf.find(b"\n", pos, pos + limit + 2)
+                if newline < 0:
+                    if end - pos > limit:
+                        raise BadRequest(f"chunk-size line longer than {limit} bytes")
                     break
-                else:
-                    raise BadRequest("chunk data not followed by CRLF")
-                state = _SIZE
-                continue
-            newline = find(b"\n", pos, pos + limit + 2)
-            if newline < 0:
-                if end - pos > limit:
-                    raise BadRequest(f"chunk-size line longer than {limit} bytes")
-                break
-            match = fullmatch(buf, pos, newline + 1)
-            if match is None:
-                raise BadRequest("invalid chunk-size line (hex size, extensions, then CRLF)")
+                match = CHUNK_LINE.fullmatch(buf, pos, newline + 1)
+                if match is None:
+                    raise BadRequest("invalid chunk-size line (hex size, extensions, then CRLF)")
             size = int(match.group(1), 16)
-            pos = newline + 1
+            pos = match.end()
             if not size:
+                _join(views, out)
                 self._state = _TRAILERS
                 return self._trailer_section(buf, pos, end)
-            self._size += size
-            max_body = self._limits.max_body_size
-            if max_body is not None and self._size > max_body:
+            total += size
+            if max_body is not None and total > max_body:
                 raise PayloadTooLarge(f"body larger than {max_body} bytes")
             stop = pos + size
             if stop > end:
-                out.append(take(buf, pos, end))
+                views.append(view[pos:end])
                 self._remaining = stop - end
-                self._state = _DATA
-                return end
-            piece = buf[pos:stop]
-            out.append(piece if type(piece) is bytes else bytes(piece))
+                state = _DATA
+                pos = end
+                break
+            views.append(view[pos:stop])
             pos = stop
             state = _DATA_END
+        _join(views, out)
+        self._size = total
         self._state = state
         return pos
 

@@ -8,7 +8,9 @@ protocols (Upgrade, CONNECT, 101) every later byte comes as ``UpgradeData``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from multidict import CIMultiDictProxy
 from yarl import URL
@@ -23,6 +25,8 @@ __all__ = [
     "EndOfMessage",
     "UpgradeData",
     "Event",
+    "make_request_head",
+    "make_body",
 ]
 
 
@@ -112,3 +116,55 @@ class UpgradeData:
 
 
 Event = RequestHead | ResponseHead | Body | EndOfMessage | UpgradeData
+
+
+# Fast constructors for the parsers' hot path. A frozen dataclass __init__
+# sets each field through object.__setattr__ (about 0.1 µs a field); these
+# twins have the same slots (so the same memory layout), plain attribute
+# stores, and turn the object into the frozen class as their last step. The
+# result is an ordinary instance of the event class (tests compare them).
+class _RequestHeadBuilder:
+    __slots__ = RequestHead.__slots__
+
+    def __init__(
+        self,
+        method: str,
+        target: str,
+        url: URL,
+        version: HttpVersion,
+        headers: CIMultiDictProxy[str],
+        should_close: bool,
+        upgrade: bool,
+        chunked: bool,
+        expect_continue: bool,
+        content_length: int | None,
+        compression: str | None,
+    ) -> None:
+        self.method = method
+        self.target = target
+        self.url = url
+        self.version = version
+        self.headers = headers
+        self.should_close = should_close
+        self.upgrade = upgrade
+        self.chunked = chunked
+        self.expect_continue = expect_continue
+        self.content_length = content_length
+        self.compression = compression
+        self.__class__ = RequestHead  # type: ignore[assignment]
+
+
+class _BodyBuilder:
+    __slots__ = Body.__slots__
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.__class__ = Body  # type: ignore[assignment]
+
+
+make_request_head = cast(
+    "Callable[[str, str, URL, HttpVersion, CIMultiDictProxy[str], bool, bool, bool, bool, "
+    "int | None, str | None], RequestHead]",
+    cast(Any, _RequestHeadBuilder),
+)
+make_body = cast("Callable[[bytes], Body]", cast(Any, _BodyBuilder))

@@ -86,14 +86,14 @@ def parse_head(
     return start, fields, SPECIAL_FIELDS.findall(head.lower(), first)
 
 
-def duplicated_singletons(special: list[bytes]) -> str | None:
-    """The first singleton field name that occurs more than once, if any."""
-    if len(set(special)) == len(special):
+def duplicated_singletons(names: list[str]) -> str | None:
+    """The first singleton field name (lower-cased) that occurs more than once, if any."""
+    if len(set(names)) == len(names):
         return None
-    seen: set[bytes] = set()
-    for name in special:
-        if name in seen and name.decode() in SINGLETON_FIELDS:
-            return name.decode()
+    seen: set[str] = set()
+    for name in names:
+        if name in seen and name in SINGLETON_FIELDS:
+            return name
         seen.add(name)
     return None
 

@@ -26,7 +26,15 @@ from multidict import CIMultiDictProxy
 from ._body import BodyReader, ChunkedReader, FixedLengthReader, UntilCloseReader, take
 from ._decoders import Decoder
 from ._errors import BadRequest, HttpParserError
-from ._events import Body, EndOfMessage, Event, RequestHead, ResponseHead, UpgradeData
+from ._events import (
+    Body,
+    EndOfMessage,
+    Event,
+    RequestHead,
+    ResponseHead,
+    UpgradeData,
+    make_body,
+)
 from ._fields import PartialBlockScan
 from ._limits import Limits
 
@@ -50,6 +58,8 @@ class MessageParser(ABC):
     """Base of ``RequestParser`` and ``ResponseParser`` (not public)."""
 
     _what = "message"
+    # Heads end with CRLFCRLF and there is no bare LF (False: lenient responses).
+    _strict_heads = True
 
     def __init__(self, limits: Limits | None, first_line_error: type[HttpParserError]) -> None:
         self._limits = limits or Limits()
@@ -64,6 +74,7 @@ class MessageParser(ABC):
         self._closed = False
         self._eof = False
         self._scan = self._make_scan(first_line_error)
+        self._scanning = False
 
     # -- public API -------------------------------------------------------------
 
@@ -125,7 +136,11 @@ class MessageParser(ABC):
         """``receive(data)`` and parse everything; raises on the first error."""
         if self._error is not None:
             raise self._error
-        self.receive(data)
+        if self._pos >= len(self._buf) and type(data) is bytes and not self._eof:
+            self._buf = data  # the common case: nothing was left over
+            self._pos = 0
+        else:
+            self.receive(data)
         events: list[Event] = []
         try:
             self._run(events, None)
@@ -189,7 +204,11 @@ class MessageParser(ABC):
     def _run(self, events: list[Event], max_messages: int | None) -> None:
         buf = self._buf
         pos = self._pos
+        size = len(buf)
         started = 0
+        append = events.append
+        strict = self._strict_heads
+        parse_head = self._parse_head
         try:
             while True:
                 reader = self._reader
@@ -198,38 +217,61 @@ class MessageParser(ABC):
                     if not reader.done:
                         break
                     continue
-                if pos >= len(buf):
+                if pos >= size:
                     break
                 if self._upgraded:
-                    events.append(UpgradeData(take(buf, pos, len(buf))))
-                    pos = len(buf)
+                    append(UpgradeData(take(buf, pos, size)))
+                    pos = size
                     break
                 if max_messages is not None and started >= max_messages:
                     break
-                pos = self._skip_empty_lines(buf, pos)
-                if pos >= len(buf):
-                    break
+                if buf[pos] == 0x0D or not strict:
+                    pos = self._skip_empty_lines(buf, pos)
+                    if pos >= size:
+                        break
                 if self._closed:
                     raise BadRequest(f"data after a {self._what} that closes the connection")
-                end, after = self._find_head(buf, pos)
+                if strict:
+                    end = buf.find(b"\r\n\r\n", pos)
+                    after = end + 4
+                else:
+                    end, after = self._find_head(buf, pos)
                 if end < 0:
+                    self._scanning = True
                     self._scan.check(buf, pos, self._limits)
                     break
-                self._scan.reset()
-                head, kind, length, decoder, switch = self._parse_head(take(buf, pos, end))
+                if self._scanning:
+                    self._scanning = False
+                    self._scan.reset()
+                if type(buf) is bytes:
+                    head, kind, length, decoder, switch = parse_head(buf[pos:end])
+                else:
+                    head, kind, length, decoder, switch = parse_head(take(buf, pos, end))
                 pos = after
                 started += 1
-                events.append(head)
+                append(head)
                 if kind == NO_BODY:
-                    events.append(_END)
-                    self._message_done(head.should_close, switch)
+                    append(_END)
+                    if switch:
+                        self._upgraded = True
+                    elif head.should_close:
+                        self._closed = True
+                elif kind == LENGTH and size - pos >= length and decoder is None:
+                    # The whole body is buffered: no reader needed.
+                    append(make_body(take(buf, pos, pos + length)))
+                    append(_END)
+                    pos += length
+                    if switch:
+                        self._upgraded = True
+                    elif head.should_close:
+                        self._closed = True
                 else:
                     self._reader = _READERS[kind](self._limits, length)
                     self._decoder = decoder
                     self._switch_after_body = switch
                     self._close_after_body = head.should_close
         finally:
-            if pos >= len(buf):
+            if pos >= size:
                 self._buf = b""
                 self._pos = 0
             else:
@@ -253,7 +295,7 @@ class MessageParser(ABC):
             pieces = [out for piece in pieces for out in decoder.decode(piece)]
             if not pieces:
                 return
-        events.append(Body(pieces[0] if len(pieces) == 1 else b"".join(pieces)))
+        events.append(make_body(pieces[0] if len(pieces) == 1 else b"".join(pieces)))
 
     def _finish_body(self, events: list[Event]) -> None:
         reader = self._reader

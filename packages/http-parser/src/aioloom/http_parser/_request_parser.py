@@ -13,18 +13,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from multidict import CIMultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from ._abnf import (
+    FAST_HEAD_MAX,
+    FIELD_PAIRS,
     HEAD_CHECK_TABLE,
     LOOKALIKE_FRAMING_FIELD,
+    REQUEST_HEAD_CONTROLS,
     REQUEST_LINE,
     REQUEST_LINE_PREFIX,
+    REQUEST_LINE_START,
     SINGLETON_FIELDS,
+    SPECIAL_NAMES,
 )
 from ._decoders import make_decoder
 from ._errors import BadRequest, HttpParserError, UriTooLong, VersionNotSupported
-from ._events import HTTP10, HTTP11, RequestHead
+from ._events import HTTP10, HTTP11, make_request_head
 from ._fields import PartialBlockScan, duplicated_singletons, parse_head
 from ._framing import (
     connection_tokens,
@@ -120,8 +125,37 @@ class RequestParser(MessageParser):
 
     def _parse_head(self, head: bytes) -> Framing:
         limits = self._limits
+        # Fast path, a few C-level passes: delete the controls, decode, match
+        # the request line, find the field lines. Anything it does not accept
+        # in one go (bad bytes or lines, a limit passed, a long head) takes
+        # the slow path, whose checks and error messages are the reference.
+        if len(head) <= FAST_HEAD_MAX:
+            text = head.decode("utf-8", "surrogateescape")
+            match = REQUEST_LINE_START.match(text)
+            if match is not None:
+                first = match.end()
+                pairs = FIELD_PAIRS.findall(text, first)
+                count = len(pairs)
+                if (
+                    len(head) - len(head.translate(None, REQUEST_HEAD_CONTROLS)) == 2 * count
+                    and first <= limits.max_line_size
+                    and count <= limits.max_headers
+                    and len(head) - first <= limits.max_field_size
+                ):
+                    method, target, major, minor = match.groups()
+                    if not count:
+                        return self._framing(method, target, major, minor, CIMultiDict(), [])
+                    names = "\n".join([pair[0] for pair in pairs])
+                    if "_" in names or "--" in names:
+                        _check_lookalikes(names.split("\n"))
+                    lowered = names.lower().split("\n")
+                    fields = CIMultiDict(pairs)
+                    return self._framing(method, target, major, minor, fields, lowered)
+        return self._parse_head_slow(head)
+
+    def _parse_head_slow(self, head: bytes) -> Framing:
         line, fields, special = parse_head(
-            head, limits, HEAD_CHECK_TABLE, UriTooLong, "request line"
+            head, self._limits, HEAD_CHECK_TABLE, UriTooLong, "request line"
         )
         match = REQUEST_LINE.fullmatch(line)
         if match is None:
@@ -129,6 +163,24 @@ class RequestParser(MessageParser):
         if (b"_" in head or b"--" in head) and LOOKALIKE_FRAMING_FIELD.search(head):
             _check_lookalikes(fields.keys())
         method, target, major, minor = match.groups()
+        lowered = [name.decode("ascii") for name in special]
+        return self._framing(method, target, major, minor, fields, lowered)
+
+    def _framing(
+        self,
+        method: str,
+        target: str,
+        major: str,
+        minor: str,
+        fields: CIMultiDict[str],
+        lowered: list[str],
+    ) -> Framing:
+        """The checks after the grammar, and the framing of the body.
+
+        ``lowered`` holds the lower-cased field names in order (at least
+        every name of ``SPECIAL_FIELDS``).
+        """
+        limits = self._limits
         if major != "1" or minor not in ("0", "1"):
             raise VersionNotSupported(f"HTTP version {major}.{minor} is not supported")
         version = HTTP11 if minor == "1" else HTTP10
@@ -138,14 +190,16 @@ class RequestParser(MessageParser):
         length: int | None = None
         compression: str | None = None
         kind = NO_BODY
-        names = set(special)
-        if special:
-            duplicate = duplicated_singletons(special)
-            if duplicate is not None:
-                raise BadRequest(f"duplicate {duplicate!r} header field")
-            if b"connection" in names:
+        distinct = set(lowered)
+        names = distinct & SPECIAL_NAMES
+        if names:
+            if len(distinct) != len(lowered):
+                duplicate = duplicated_singletons(lowered)
+                if duplicate is not None:
+                    raise BadRequest(f"duplicate {duplicate!r} header field")
+            if "connection" in names:
                 value = fields["Connection"].lower()
-                if value == "keep-alive" and special.count(b"connection") == 1:
+                if value == "keep-alive" and lowered.count("connection") == 1:
                     close = False
                 else:
                     tokens = connection_tokens(fields)
@@ -154,23 +208,25 @@ class RequestParser(MessageParser):
                     elif "keep-alive" in tokens:
                         close = False
                     upgrade = "upgrade" in tokens and bool(fields.get("Upgrade"))
-            if b"transfer-encoding" in names:
-                if b"content-length" in names:
+            if "transfer-encoding" in names:
+                if "content-length" in names:
                     raise BadRequest("Content-Length together with Transfer-Encoding")
                 if version is HTTP10:
                     raise BadRequest("Transfer-Encoding in an HTTP/1.0 request")
-                request_transfer_encoding(fields["Transfer-Encoding"])
+                value = fields["Transfer-Encoding"]
+                if value != "chunked":
+                    request_transfer_encoding(value)
                 chunked = True
                 kind = CHUNKED
-            elif b"content-length" in names:
+            elif "content-length" in names:
                 length = content_length(fields["Content-Length"], limits)
                 if length:
                     kind = LENGTH
-            if b"expect" in names and version is HTTP11:
+            if "expect" in names and version is HTTP11:
                 expect = fields["Expect"].lower() == "100-continue"
-            if b"content-encoding" in names:
+            if "content-encoding" in names:
                 compression = content_encoding(fields)
-        if self._require_host and version is HTTP11 and b"host" not in names:
+        if self._require_host and version is HTTP11 and "host" not in names:
             raise BadRequest("HTTP/1.1 request without a Host header field")
         if kind != NO_BODY and method in _NO_BODY_METHODS:
             # A body on a method without body semantics is ambiguous for
@@ -187,7 +243,7 @@ class RequestParser(MessageParser):
         decoder = None
         if compression is not None and self._decompress and kind != NO_BODY:
             decoder = make_decoder(compression, limits.max_decompressed_size)
-        event = RequestHead(
+        event = make_request_head(
             method,
             target,
             url,

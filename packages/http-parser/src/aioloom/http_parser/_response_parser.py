@@ -64,6 +64,7 @@ class ResponseParser(MessageParser):
         request_method: str | None = None,
     ) -> None:
         self._lenient = lenient
+        self._strict_heads = not lenient
         super().__init__(limits, BadRequest)
         self._decompress = decompress
         self._methods: deque[str] = deque()

@@ -8,22 +8,33 @@ absolute-form target must name a host (RFC 9112 §3.2, RFC 9110 §4.2).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from yarl import URL
 
 from ._errors import BadRequest
 
-__all__ = ["target_to_url"]
+__all__ = ["target_to_url", "URL_CACHE_SIZE"]
+
+# URLs are immutable, and a client tends to repeat its targets: the URLs of
+# the last origin-form targets are kept, keyed by the exact target string.
+URL_CACHE_SIZE = 256
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def _origin_form(target: str) -> URL:
+    if "#" in target:
+        target, _, fragment = target.partition("#")
+    else:
+        fragment = ""
+    path, _, query = target.partition("?")
+    return URL.build(path=path, query_string=query, fragment=fragment, encoded=True)
 
 
 def target_to_url(method: str, target: str) -> URL:
     try:
         if target[0] == "/" and method != "CONNECT":
-            if "#" in target:
-                target, _, fragment = target.partition("#")
-            else:
-                fragment = ""
-            path, _, query = target.partition("?")
-            return URL.build(path=path, query_string=query, fragment=fragment, encoded=True)
+            return _origin_form(target)
         if method == "CONNECT":
             url = URL.build(authority=target, encoded=True)
             if not url.raw_host or url.explicit_port is None:

@@ -34,24 +34,21 @@ import contextlib
 import importlib.util
 import json
 import os
-import selectors
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any
+from typing import Any
 
+from _procs import ServerProcess, cpu_seconds
 from websockets.asyncio.client import ClientConnection, connect
 
 HERE = Path(__file__).resolve().parent
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 FRAMEWORKS = ("aioloom", "aiohttp", "websockets")
 LOOPS = ("asyncio", "uvloop")
@@ -70,70 +67,6 @@ MAX_CPU_RATIO = {"32B": 1.0, "16KiB": 1.2}
 
 
 # -- processes (the same helpers as bench_server.py: each bench is one standalone file) --
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (all its threads), in seconds, from /proc/<pid>/stat."""
-    with open(f"/proc/{pid}/stat") as f:
-        stat = f.read()
-    fields = stat[stat.rindex(")") + 2 :].split()  # fields[0] is field 3 (state)
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def pinned(cpu: int | None, argv: list[str]) -> list[str]:
-    return argv if cpu is None else ["taskset", "-c", str(cpu), *argv]
-
-
-class ServerProcess:
-    """One app server: started fresh, pinned, on 127.0.0.1, always stopped."""
-
-    def __init__(self, module: str, framework: str, loop: str, cpu: int | None) -> None:
-        self.name = f"{framework}/{loop}"
-        self._stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in close()
-        # stdin stays an open pipe: the app exits when it reaches EOF (we died).
-        self.proc = subprocess.Popen(
-            pinned(cpu, [sys.executable, "-m", module, framework, loop]),
-            cwd=HERE,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            start_new_session=True,  # Ctrl+C goes to us; we stop the server
-        )
-        self.pid = self.proc.pid  # taskset execs, so this is the server's pid
-        self.port = self._wait_ready(timeout=60.0)
-
-    def _wait_ready(self, timeout: float) -> int:
-        assert self.proc.stdout is not None
-        with selectors.DefaultSelector() as sel:
-            sel.register(self.proc.stdout, selectors.EVENT_READ)
-            if sel.select(timeout):
-                line = self.proc.stdout.readline().decode(errors="replace").split()
-                if len(line) == 2 and line[0] == "READY":
-                    return int(line[1])
-        self.stop()
-        err = self.stderr_text()
-        self.close()
-        raise RuntimeError(f"{self.name} did not start:\n{err}")
-
-    def stderr_text(self) -> str:
-        self._stderr.seek(0)
-        return self._stderr.read().decode(errors="replace")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        for pipe in (self.proc.stdin, self.proc.stdout):
-            if pipe is not None:
-                pipe.close()
-
-    def close(self) -> None:
-        self.stop()
-        self._stderr.close()
 
 
 @contextlib.contextmanager

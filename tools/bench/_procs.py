@@ -3,6 +3,7 @@ from /proc, always stopped (shared by bench_server.py and bench_ws_server.py).""
 
 from __future__ import annotations
 
+import argparse
 import os
 import selectors
 import subprocess
@@ -11,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-__all__ = ["CLK_TCK", "ServerProcess", "cpu_seconds", "pinned", "rss_kib"]
+__all__ = ["CLK_TCK", "ServerProcess", "cpu_seconds", "default_cpus", "pinned", "rss_kib"]
 
 HERE = Path(__file__).resolve().parent
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -31,6 +32,13 @@ def rss_kib(pid: int) -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+def default_cpus(args: argparse.Namespace) -> None:
+    """Server on the first allowed CPU, client on the second, unless chosen."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if args.server_cpu is None and args.client_cpu is None and len(cpus) >= 2:
+        args.server_cpu, args.client_cpu = cpus[0], cpus[1]
 
 
 def pinned(cpu: int | None, argv: list[str]) -> list[str]:

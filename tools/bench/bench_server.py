@@ -34,7 +34,6 @@ import contextlib
 import http.client
 import importlib.util
 import json
-import os
 import re
 import resource
 import shutil
@@ -50,7 +49,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from _procs import ServerProcess, cpu_seconds, pinned, rss_kib
+from _procs import ServerProcess, cpu_seconds, default_cpus, pinned, rss_kib
 
 HERE = Path(__file__).resolve().parent
 
@@ -473,9 +472,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.duration = args.duration or (1 if args.quick else 5)
     args.warmup = args.warmup or (1 if args.quick else 2)
     args.loop = list(LOOPS) if args.loop == "both" else [args.loop]
-    cpus = sorted(os.sched_getaffinity(0))
-    if args.server_cpu is None and args.client_cpu is None and len(cpus) >= 2:
-        args.server_cpu, args.client_cpu = cpus[0], cpus[1]
+    default_cpus(args)
     return args
 
 

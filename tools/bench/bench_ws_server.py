@@ -45,7 +45,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from _procs import ServerProcess, cpu_seconds
+from _procs import ServerProcess, cpu_seconds, default_cpus
 from websockets.asyncio.client import ClientConnection, connect
 
 HERE = Path(__file__).resolve().parent
@@ -372,9 +372,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.messages = args.messages or (4_000 if args.quick else 20_000)
     args.round_trips = args.round_trips or (10 if args.quick else 50)
     args.loop = list(LOOPS) if args.loop == "both" else [args.loop]
-    cpus = sorted(os.sched_getaffinity(0))
-    if args.server_cpu is None and args.client_cpu is None and len(cpus) >= 2:
-        args.server_cpu, args.client_cpu = cpus[0], cpus[1]
+    default_cpus(args)
     return args
 
 

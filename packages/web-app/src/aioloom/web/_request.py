@@ -364,9 +364,10 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
                 chunk = await self._payload.readany()
                 if not chunk:
                     break
+                size = len(body) + len(chunk)
+                if limit and size > limit:  # checked before the chunk is kept
+                    raise HTTPRequestEntityTooLarge(max_size=limit, actual_size=size)
                 body += chunk
-                if limit and len(body) > limit:
-                    raise HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
             self._read_bytes = bytes(body)
         return self._read_bytes
 
@@ -530,9 +531,10 @@ class Request(BaseRequest):
         match_info = self._match_info
         if match_info is None:
             return False
-        return any(
-            app._on_response_prepare for app in cast("tuple[Application, ...]", match_info.apps)
-        )
+        for app in cast("tuple[Application, ...]", match_info.apps):
+            if app._on_response_prepare:  # a plain loop: no generator per request
+                return True
+        return False
 
     async def _prepare_hook(self, response: StreamResponse) -> None:
         if self._match_info is None:

@@ -30,7 +30,7 @@ from operator import itemgetter
 from typing import Generic, TypeVar
 
 from ._abc import AbstractResource
-from ._match import MatchInfo
+from ._match import MatchInfo, blank_match
 from ._pattern import Segment
 from ._quoting import unquote_path
 from ._routes import DynamicResource, PlainResource, Resource, Route, _PatternResource
@@ -42,7 +42,6 @@ H = TypeVar("H")
 Entry = tuple[int, AbstractResource[H]]
 _order = itemgetter(0)
 _NO_METHODS: frozenset[str] = frozenset()
-_new_match = MatchInfo.__new__
 _PLANNED = (PlainResource, DynamicResource)  # exact types: subclasses may override resolve()
 Positions = tuple[tuple[int, str], ...]
 # a resource known to match, its precomputed variables, where the others are in the path
@@ -177,7 +176,7 @@ class RouteIndex(Generic[H]):
             answer = plan.answers.get(method, plan.default)
             if answer is None:
                 return _unanswered(plan)
-            match = _new_match(MatchInfo)
+            match: MatchInfo[H] = blank_match()
             if answer.variables:
                 match.update(answer.variables)
             match.route = answer.route
@@ -194,7 +193,7 @@ class RouteIndex(Generic[H]):
                 child = node.any
                 if child is None or not segment:
                     if node.final:
-                        match = _new_match(MatchInfo)
+                        match = blank_match()
                         match.route = None
                         match.http_status = 404
                         match.allowed_methods = _NO_METHODS
@@ -213,7 +212,7 @@ class RouteIndex(Generic[H]):
         answer = plan.answers.get(method, plan.default)
         if answer is None:
             return _unanswered(plan)
-        match = _new_match(MatchInfo)
+        match = blank_match()
         for position, name in answer.positions:
             value = segments[position]
             match[name] = unquote_path(value) if "%" in value else value
@@ -288,7 +287,7 @@ class RouteIndex(Generic[H]):
 
 def _unanswered(plan: _Plan[H] | None) -> MatchInfo[H]:
     """405 when resources matched the path but not the method, else 404."""
-    match: MatchInfo[H] = _new_match(MatchInfo)
+    match: MatchInfo[H] = blank_match()
     match.route = None
     if plan is not None and plan.allowed:
         match.http_status = 405

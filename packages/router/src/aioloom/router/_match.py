@@ -9,7 +9,7 @@ from ._protocols import ExpectHandler
 if TYPE_CHECKING:  # annotations only: _routes imports this module at runtime
     from ._routes import Route
 
-__all__ = ["MatchInfo"]
+__all__ = ["MatchInfo", "blank_match"]
 
 H = TypeVar("H")
 
@@ -41,11 +41,9 @@ class MatchInfo(dict[str, str], Generic[H]):
         self.route = route
         self.http_status = http_status
         self.allowed_methods = allowed_methods
-        # _apps, _current_app and _frozen are set on first use: the hot path skips them
-
-    _apps: tuple[object, ...]
-    _current_app: object | None
-    _frozen: bool
+        self._apps: tuple[object, ...] = ()
+        self._current_app: object | None = None
+        self._frozen = False
 
     @property
     def handler(self) -> H | None:
@@ -58,19 +56,19 @@ class MatchInfo(dict[str, str], Generic[H]):
 
     @property
     def apps(self) -> tuple[object, ...]:
-        return getattr(self, "_apps", ())
+        return self._apps
 
     def add_app(self, app: object) -> None:
         """Prepend an owner (resolution goes inside out); the first becomes current."""
-        if self.frozen:
+        if self._frozen:
             raise RuntimeError("cannot change the apps chain after freeze()")
-        if self.current_app is None:
+        if self._current_app is None:
             self._current_app = app
-        self._apps = (app, *self.apps)
+        self._apps = (app, *self._apps)
 
     @property
     def current_app(self) -> object | None:
-        return getattr(self, "_current_app", None)
+        return self._current_app
 
     @current_app.setter
     def current_app(self, app: object) -> None:
@@ -83,7 +81,7 @@ class MatchInfo(dict[str, str], Generic[H]):
 
     @property
     def frozen(self) -> bool:
-        return getattr(self, "_frozen", False)
+        return self._frozen
 
     def get_info(self) -> dict[str, object]:
         return {} if self.route is None else self.route.get_info()
@@ -92,3 +90,15 @@ class MatchInfo(dict[str, str], Generic[H]):
         if self.route is None:
             return f"<MatchInfo {self.http_status}>"
         return f"<MatchInfo {dict.__repr__(self)}: {self.route!r}>"
+
+
+_new = MatchInfo.__new__
+
+
+def blank_match() -> MatchInfo[H]:
+    """A MatchInfo without variables, for the index to fill in (skips ``__init__``)."""
+    match: MatchInfo[H] = _new(MatchInfo)
+    match._apps = ()
+    match._current_app = None
+    match._frozen = False
+    return match

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, cast
 
 from aioloom.router import MatchInfo
@@ -50,15 +51,28 @@ def as_coroutine(handler: Handler) -> Handler:
     return call
 
 
-async def run_handler(
+def run_handler(
     root: Application, request: Request, match_info: MatchInfo[Handler]
-) -> StreamResponse:
-    handler = match_info.handler
+) -> Awaitable[StreamResponse]:
+    """The awaitable that answers ``request``: the handler inside its middlewares.
+
+    A plain function returning the chain's coroutine: one coroutine frame less
+    per request than awaiting it here.
+    """
+    route = match_info.route
+    handler = None if route is None else route.handler
     if handler is None:
         handler = _method_not_allowed if match_info.http_status == 405 else _not_found
-    if "Expect" in request.headers:
-        expect_handler = match_info.expect_handler or default_expect_handler
-        response = await expect_handler(request)
-        if response is not None:
-            return cast(StreamResponse, response)
+    if "Expect" in request._head.headers:
+        return _expect_then_run(root, request, match_info, handler)
+    return root._chain_for(handler, match_info)(request)
+
+
+async def _expect_then_run(
+    root: Application, request: Request, match_info: MatchInfo[Handler], handler: Handler
+) -> StreamResponse:
+    expect_handler = match_info.expect_handler or default_expect_handler
+    response = await expect_handler(request)
+    if response is not None:
+        return cast(StreamResponse, response)
     return await root._chain_for(handler, match_info)(request)

@@ -18,15 +18,16 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import time
 import traceback
 from collections import deque
+from collections.abc import Awaitable, Callable
 from html import escape
 from typing import TYPE_CHECKING, Protocol, cast
 
 from aioloom.http_parser import (
     Body,
     EndOfMessage,
-    Event,
     HttpParserError,
     Limits,
     RequestHead,
@@ -83,7 +84,13 @@ class RequestHandler(asyncio.Protocol):
         debug: bool = False,
     ) -> None:
         self._server = server
-        self._loop = asyncio.get_running_loop()
+        self._loop = loop = asyncio.get_running_loop()
+        # asyncio's loop.time() is time.monotonic() behind a Python call; other
+        # loops (uvloop) keep their own clock, so theirs is used as it is.
+        self._now = (
+            time.monotonic if type(loop).time is asyncio.BaseEventLoop.time else loop.time
+        )
+        self._make_request = server.request_factory
         self._parser = RequestParser(
             Limits(
                 max_line_size=max_line_size, max_field_size=max_field_size, max_headers=max_headers
@@ -194,43 +201,44 @@ class RequestHandler(asyncio.Protocol):
         if self._parsing:
             return
         self._parsing = True
+        parser = self._parser
+        queue = self._queue
         try:
             while self._pending_error is None:
-                room = self._max_pipelined - len(self._queue)
+                room = self._max_pipelined - len(queue)
                 try:
-                    events = self._parser.next_events(max(room, 0))
+                    events = parser.next_events(room if room > 0 else 0)
                 except HttpParserError as error:
                     self._reject(error)
                     break
                 if not events:
                     break
-                self._dispatch(events)
-                if not self._parser.buffered and self._parser.error is None:
+                for event in events:
+                    kind = type(event)
+                    if kind is RequestHead:
+                        self._on_head(event)  # type: ignore[arg-type]
+                    elif kind is EndOfMessage:
+                        if self._payload is not None:
+                            self._payload.feed_eof()
+                            self._payload = None
+                    elif kind is Body:
+                        if self._payload is not None:
+                            self._payload.feed_data(event.data)  # type: ignore[union-attr]
+                    elif kind is UpgradeData:  # bytes after an upgrade request's head
+                        self._upgrade_buffer += event.data  # type: ignore[union-attr]
+                        if len(self._upgrade_buffer) > _MAX_PENDING_UPGRADE_BYTES:
+                            self._pause_reading("upgrade")  # until the handler switches
+                if not parser.buffered and parser.error is None:
                     break  # nothing left: spare the parser a call that finds nothing
         finally:
             self._parsing = False
-        if len(self._queue) >= self._max_pipelined and self._parser.buffered:
-            self._pause_reading("pipeline")
-        if not self._queue and self._task is None:
+        if queue:
+            if len(queue) >= self._max_pipelined and parser.buffered:
+                self._pause_reading("pipeline")
+            if self._task is None:
+                self._start_next()
+        elif self._task is None:
             self._arm_header_deadline()
-        self._maybe_start_next()
-
-    def _dispatch(self, events: list[Event]) -> None:
-        for event in events:
-            kind = type(event)
-            if kind is Body:
-                if self._payload is not None:
-                    self._payload.feed_data(event.data)  # type: ignore[union-attr]
-            elif kind is RequestHead:
-                self._on_head(event)  # type: ignore[arg-type]
-            elif kind is EndOfMessage:
-                if self._payload is not None:
-                    self._payload.feed_eof()
-                    self._payload = None
-            elif kind is UpgradeData:  # bytes after an upgrade request, for the new protocol
-                self._upgrade_buffer += event.data  # type: ignore[union-attr]
-                if len(self._upgrade_buffer) > _MAX_PENDING_UPGRADE_BYTES:
-                    self._pause_reading("upgrade")  # until the handler switches (or not)
 
     # -- flow control -------------------------------------------------------------------
 
@@ -285,10 +293,15 @@ class RequestHandler(asyncio.Protocol):
         else:
             payload = EMPTY_PAYLOAD
             self._payload = None
-        self._queue.append(self._server._make_request(head, payload, self))
+        self._server.requests_count += 1
+        self._queue.append(self._make_request(head, payload, self))
 
     def _maybe_start_next(self) -> None:
-        if self._task is not None or not self._queue or self._lost:
+        if self._task is None and self._queue:
+            self._start_next()
+
+    def _start_next(self) -> None:
+        if self._lost:
             return
         request = self._queue.popleft()
         if "pipeline" in self._reading_paused_by and len(self._queue) < self._max_pipelined // 2:
@@ -299,11 +312,12 @@ class RequestHandler(asyncio.Protocol):
         request._task = self._task
 
     async def _handle(self, request: BaseRequest) -> None:
-        started = self._loop.time()
+        started = self._now() if self._access_logger is not None else 0.0
         response: StreamResponse | None = None
+        handler: Callable[[BaseRequest], Awaitable[StreamResponse | None]] = self._server.handler
         try:
             try:
-                response = cast("StreamResponse | None", await self._server.handler(request))
+                response = await handler(request)
             except HTTPException as exc:
                 if self._head_already_sent(request, exc):
                     return
@@ -334,7 +348,7 @@ class RequestHandler(asyncio.Protocol):
             self._close_after_current = True
         finally:
             if response is not None and self._access_logger is not None:
-                self._log_access(request, response, self._loop.time() - started)
+                self._log_access(request, response, self._now() - started)
             self._task = None
             request._cleanup()
             self._after_response(request, response)
@@ -463,7 +477,7 @@ class RequestHandler(asyncio.Protocol):
         Arming and cancelling a timer for every request cost more than the
         check: the timer, when it fires, only looks at how long we were idle.
         """
-        self._idle_since = self._loop.time()
+        self._idle_since = self._now()
         if self._keepalive_timeout and self._keepalive_handle is None:
             self._keepalive_handle = self._loop.call_at(
                 self._idle_since + self._keepalive_timeout, self._on_idle_timeout
@@ -475,7 +489,7 @@ class RequestHandler(asyncio.Protocol):
         if idle_since is None or self._task is not None or self._queue:
             return  # busy: _arm_keepalive runs again when the work is done
         deadline = idle_since + self._keepalive_timeout
-        if self._loop.time() >= deadline:
+        if self._now() >= deadline:
             self._close()
         else:
             self._keepalive_handle = self._loop.call_at(deadline, self._on_idle_timeout)

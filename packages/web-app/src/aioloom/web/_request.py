@@ -433,9 +433,6 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
     def _make_writer(self) -> StreamWriter:
         return StreamWriter(self._connection)
 
-    def _response_finished(self, response: StreamResponse) -> None:
-        return None
-
     # -- storage ----------------------------------------------------------------------------
 
     @overload

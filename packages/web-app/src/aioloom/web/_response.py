@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from multidict import CIMultiDict, istr
 
-from aioloom.http_parser import serialize_response_head
-
 from ._compression import (
     EXECUTOR_THRESHOLD,
     add_vary,
@@ -25,6 +23,7 @@ from ._compression import (
 from ._cookies import expired_morsel, make_morsel, render_cookie
 from ._headers import ETag, format_http_date, parse_content_type, parse_http_date
 from ._keys import ResponseKey
+from ._response_head import response_head
 from ._typedefs import JSONEncoder
 from ._writer import StreamWriter
 
@@ -65,6 +64,9 @@ def _http_date_now() -> str:
 
 
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
+# Response classes whose body can go out in one synchronous write (see _send_now).
+# Decided once per class: a class's methods are not expected to change after use.
+_SENDS_WHOLE: dict[type[Any], bool] = {}
 
 
 def _reason(status: int) -> str:
@@ -145,7 +147,7 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         self._reason = reason
 
     def _prepared_guard(self) -> bool:
-        return self._writer is not None
+        return self._writer is not None or self._eof_sent
 
     @property
     def headers(self) -> CIMultiDict[str]:
@@ -382,7 +384,11 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         add_vary(self._headers, "Accept-Encoding")
         return negotiate(request.headers.get("Accept-Encoding"))
 
-    def _serialize_head(self, request: BaseRequest, writer: StreamWriter) -> bytes:
+    def _serialize_head(self, request: BaseRequest, writer: StreamWriter | None) -> bytes:
+        """Complete the headers (framing, Date, Server, Connection) and serialize them.
+
+        ``writer`` is None only when Content-Length is set and nothing is chunked.
+        """
         headers = self._headers
         version = request.version
         if self._cookies_dict:
@@ -393,15 +399,16 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         if no_body:
             headers.pop(_CONTENT_LENGTH, None)
             headers.pop(_TRANSFER_ENCODING, None)
+            self._head_only = True  # 1xx, 204 and 304 answers never carry a body
         elif self._chunked:
             if version < (1, 1):
                 raise RuntimeError(f"chunked encoding needs HTTP/1.1, the request is {version}")
-            if not self._head_only:  # a HEAD answer has no body, not even a last chunk
+            if not self._head_only and writer is not None:  # HEAD: no body, no last chunk
                 writer.enable_chunking()
             headers[_TRANSFER_ENCODING] = "chunked"
             headers.pop(_CONTENT_LENGTH, None)
         elif _CONTENT_LENGTH not in headers:
-            if version >= (1, 1) and not self._head_only:
+            if version >= (1, 1) and not self._head_only and writer is not None:
                 writer.enable_chunking()
                 headers[_TRANSFER_ENCODING] = "chunked"
             elif not self._head_only:
@@ -417,9 +424,7 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
                 headers[_CONNECTION] = "keep-alive"
         elif version >= (1, 1):
             headers[_CONNECTION] = "close"
-        return serialize_response_head(
-            status, self._reason, headers.items(), f"{version[0]}.{version[1]}"
-        )
+        return response_head(status, self._reason, version, headers)
 
     async def write(self, data: bytes | bytearray | memoryview) -> None:
         if self._eof_sent:
@@ -444,8 +449,6 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         await self._writer.write_eof(data)
         self._body_length = self._writer.output_size
         self._eof_sent = True
-        if self._request is not None:
-            self._request._response_finished(self)
 
     # -- per-response storage ----------------------------------------------------------
 
@@ -513,36 +516,48 @@ class Response(StreamResponse):
     ) -> None:
         if body is not None and text is not None:
             raise ValueError("body and text are not allowed together")
-        super().__init__(status=status, reason=reason, headers=headers)
+        if headers or reason is not None or type(status) is not int:
+            super().__init__(status=status, reason=reason, headers=headers)
+        else:  # the usual case, without the general constructor's call
+            self._headers = CIMultiDict()
+            self._status = status
+            self._reason = _REASONS.get(status, "")
         if zlib_executor_size is not None:
             self._zlib_executor_size = zlib_executor_size
         if zlib_executor is not None:
             self._zlib_executor = zlib_executor
-        if headers is not None and _CONTENT_TYPE in self._headers and (content_type or charset):
-            raise ValueError(
-                "passing both Content-Type header and content_type or charset params is forbidden"
-            )
-        if content_type is not None and "charset" in content_type.lower():
-            raise ValueError("charset must not be in content_type argument")
-        self._body = b""
+        if content_type is not None or charset is not None:
+            if headers and _CONTENT_TYPE in self._headers:
+                raise ValueError(
+                    "passing both Content-Type header and content_type or charset params "
+                    "is forbidden"
+                )
+            if content_type is not None and "charset" in content_type.lower():
+                raise ValueError("charset must not be in content_type argument")
         if text is not None:
             if not isinstance(text, str):
                 raise TypeError(f"text argument must be str ({type(text).__name__!r})")
+            if charset is None and content_type is None:
+                if _CONTENT_TYPE not in self._headers:
+                    self._headers[_CONTENT_TYPE] = "text/plain; charset=utf-8"
+                self._body = text.encode()
+                return
             charset = charset or "utf-8"
             if _CONTENT_TYPE not in self._headers:
                 self._headers[_CONTENT_TYPE] = f"{content_type or 'text/plain'}; charset={charset}"
             self._body = text.encode(charset)
-        else:
-            if body is not None:
-                if not isinstance(body, bytes | bytearray):
-                    raise TypeError(f"body must be bytes, not {type(body).__name__}")
-                self._body = bytes(body)
-            if content_type is not None:
-                self._headers[_CONTENT_TYPE] = (
-                    f"{content_type}; charset={charset}" if charset else content_type
-                )
-            elif charset is not None:
-                raise ValueError("charset needs content_type for a bytes body")
+            return
+        self._body = b""
+        if body is not None:
+            if not isinstance(body, bytes | bytearray):
+                raise TypeError(f"body must be bytes, not {type(body).__name__}")
+            self._body = bytes(body)
+        if content_type is not None:
+            self._headers[_CONTENT_TYPE] = (
+                f"{content_type}; charset={charset}" if charset else content_type
+            )
+        elif charset is not None:
+            raise ValueError("charset needs content_type for a bytes body")
 
     @property
     def body(self) -> bytes:
@@ -590,35 +605,42 @@ class Response(StreamResponse):
         """Head and body in one write, without awaiting, when nothing needs to wait.
 
         The server's fast path for a handler's ``Response``: no compression, no
-        ``on_response_prepare`` callbacks, not prepared yet and not a subclass
-        that changes how it is sent. False means: use prepare() and write_eof().
+        chunking, no ``on_response_prepare`` callbacks, not prepared yet and not
+        a subclass that changes how it is sent. False means: use prepare() and
+        write_eof().
         """
         cls = type(self)
+        sends_whole = _SENDS_WHOLE.get(cls)
+        if sends_whole is None:
+            sends_whole = _SENDS_WHOLE[cls] = (
+                cls.prepare is StreamResponse.prepare
+                and cls._start is Response._start
+                and cls.write_eof is Response.write_eof
+            )
         if (
-            self._writer is not None
+            not sends_whole
+            or self._writer is not None
             or self._eof_sent
             or self._compression is not None
-            or cls.prepare is not StreamResponse.prepare
-            or cls._start is not Response._start
-            or cls.write_eof is not Response.write_eof
+            or self._chunked
             or request._has_prepare_hooks()
         ):
             return False
-        self._check_owner(request)
+        if self._request is not None:
+            self._check_owner(request)
         self._request = request
         if self._keep_alive is None:
-            self._keep_alive = request.keep_alive
-        writer = request._make_writer()
-        self._head_only = head_only = request.method == "HEAD"
-        if not self._chunked:
-            self._headers[_CONTENT_LENGTH] = str(len(self._body))
-        writer.set_head(self._serialize_head(request, writer))
-        self._writer = writer
-        request._origin._prepared_response = self
-        writer.write_eof_now(b"" if head_only or not self._body_expected else self._body)
-        self._body_length = writer.output_size
+            self._keep_alive = not request._head.should_close
+        self._head_only = request._head.method == "HEAD"
+        body = self._body
+        self._headers[_CONTENT_LENGTH] = str(len(body))
+        data = self._serialize_head(request, None)
+        if body and not self._head_only and self._body_expected:
+            data += body
+        request._connection.write(data)
+        self._body_length = len(data)
         self._eof_sent = True
-        request._response_finished(self)
+        request._origin._prepared_response = self
         return True
 
     async def write_eof(self, data: bytes = b"") -> None:

@@ -54,12 +54,6 @@ class Server:
     ) -> BaseRequest:
         return BaseRequest(head, payload, protocol)
 
-    def _make_request(
-        self, head: RequestHead, payload: StreamReader, protocol: RequestHandler
-    ) -> BaseRequest:
-        self.requests_count += 1
-        return self.request_factory(head, payload, protocol)
-
     @property
     def connections(self) -> list[RequestHandler]:
         return list(self._connections)

@@ -213,8 +213,18 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         match_info.add_app(self)
         match_info.freeze()
         request._match_info = match_info
-        response = await run_handler(self, request, match_info)
-        if response is not None:  # None gets the protocol's 500
+        route = match_info.route
+        if route is None or "Expect" in request._head.headers:
+            pending = run_handler(self, request, match_info)
+        else:  # run_handler's usual case, inline: a matched route, no Expect
+            handler = route.handler
+            chain = self._chains.get((handler, match_info.apps))  # type: ignore[arg-type]
+            if chain is None:
+                chain = self._chain_for(handler, match_info)
+            pending = chain(request)
+        response = await pending
+        # A handler typed to return a response may still return None: the protocol's 500.
+        if response is not None and response._request is not None:  # type: ignore[redundant-expr]
             response._check_owner(request)
         return response
 
@@ -224,7 +234,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         Middlewares are frozen with the app, so the chain for a (handler, apps)
         pair never changes; building it per request cost more than the routing.
         """
-        apps = cast("tuple[Application, ...]", match_info.apps)
+        apps: tuple[Application, ...] = match_info.apps  # type: ignore[assignment]
         key = (handler, apps)
         chain = self._chains.get(key)
         if chain is None:

@@ -308,8 +308,10 @@ class RequestHandler(asyncio.Protocol):
             self._resume_reading("pipeline")
             self._loop.call_soon(self._parse_buffered)
         # A fresh copy of the connection's context for every request.
-        self._task = self._loop.create_task(self._handle(request), context=self._context.copy())
-        request._task = self._task
+        self._task = task = self._loop.create_task(
+            self._handle(request), context=self._context.copy()
+        )
+        request._task = task
 
     async def _handle(self, request: BaseRequest) -> None:
         started = self._now() if self._access_logger is not None else 0.0
@@ -340,7 +342,13 @@ class RequestHandler(asyncio.Protocol):
                 response = self._error_response(
                     request, TypeError("the handler returned None instead of a response")
                 )
-            await self._finish(request, response)
+            if self._close_after_current or request._head.upgrade:
+                response.force_close()  # tell the client this connection ends here
+            if response._send_now(request):  # the usual case: sent whole, nothing awaited
+                if self._writing_paused:
+                    await self.drain()  # never run ahead of a client that reads slowly
+            else:
+                await self._finish(request, response)
         except ConnectionError:
             pass
         except Exception as exc:  # a failure while sending: nothing more can be said
@@ -367,13 +375,8 @@ class RequestHandler(asyncio.Protocol):
         return True
 
     async def _finish(self, request: BaseRequest, response: StreamResponse) -> None:
+        """Send a response that could not go out in one synchronous write."""
         if not response.prepared:
-            if self._close_after_current or request.message.upgrade:
-                response.force_close()  # tell the client this connection ends here
-            if isinstance(response, Response) and response._send_now(request):
-                if self._writing_paused:
-                    await self.drain()  # never run ahead of a client that reads slowly
-                return
             try:
                 await response.prepare(request)
             except HTTPException as exc:  # e.g. on_response_prepare rejected it
@@ -382,31 +385,27 @@ class RequestHandler(asyncio.Protocol):
         await response.write_eof()
 
     def _after_response(self, request: BaseRequest, response: StreamResponse | None) -> None:
-        keep_alive = (
-            response is not None
-            and bool(response.keep_alive)
-            and not self._close_after_current
-            and self._upgrade is None
-            # A body not fully received would desync the next request; a received
-            # but unread one is simply dropped.
-            and request.content.is_eof()
-        )
         if self._upgrade is not None:
             self._close()  # the WebSocket handler is done: so is the connection
             return
-        if request.message.upgrade:
+        if request._head.upgrade:
             # An upgrade request got a plain answer: the bytes after its head belong
             # to a protocol nobody speaks here. Drop them, without resetting the client.
             self._upgrade_buffer.clear()
             self._linger()
             return
-        if not request.content.is_eof():
-            self._linger()  # the client may still be sending the body we did not want
+        if not request._payload.is_eof():
+            # A body not fully received would desync the next request; the client
+            # may still be sending the body we did not want.
+            self._linger()
             return
+        keep_alive = (
+            response is not None and bool(response.keep_alive) and not self._close_after_current
+        )
         if self._pending_error is not None:
             # Requests before the bad bytes are answered first, then the error.
             if keep_alive and self._queue:
-                self._maybe_start_next()
+                self._start_next()
             elif keep_alive:
                 self._send_pending_error()
             else:
@@ -414,9 +413,8 @@ class RequestHandler(asyncio.Protocol):
             return
         if not keep_alive:
             self._close()
-            return
-        if self._queue:
-            self._maybe_start_next()
+        elif self._queue:
+            self._start_next()
         else:
             self._arm_keepalive()
 

@@ -331,6 +331,10 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
                 "create a new response object for every request"
             )
 
+    def _send_now(self, request: BaseRequest) -> bool:
+        """Send the whole response without awaiting, if possible; a stream cannot."""
+        return False
+
     async def prepare(self, request: BaseRequest) -> StreamWriter | None:
         """Send the head (once); preparing again for the same request is a no-op."""
         self._check_owner(request)

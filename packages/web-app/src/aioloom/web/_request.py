@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, cast, over
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 from yarl import URL
 
-from aioloom.http_parser import RequestHead
+from aioloom.http_parser import HTTP11, RequestHead
 
 from ._chain_map import ChainMapProxy
 from ._cookie_header import parse_cookie_header
@@ -46,7 +46,7 @@ class HttpVersion(NamedTuple):
 
 HttpVersion10 = HttpVersion(1, 0)
 HttpVersion11 = HttpVersion(1, 1)
-_VERSIONS: dict[tuple[int, int], HttpVersion] = {}
+_VERSIONS: dict[tuple[int, int], HttpVersion] = {(1, 0): HttpVersion10, (1, 1): HttpVersion11}
 
 
 def _version(major: int, minor: int) -> HttpVersion:
@@ -95,8 +95,11 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
         if remote is not None:
             self._remote = remote
         version = head.version
-        key = (version.major, version.minor)
-        self._version = _VERSIONS.get(key) or _version(*key)
+        if version is HTTP11:  # the parser's constant: skip the lookup
+            self._version = HttpVersion11
+        else:
+            key = (version.major, version.minor)
+            self._version = _VERSIONS.get(key) or _version(*key)
         # The request as received; clones share it, so a response prepared with a
         # clone still belongs to this request (and to no other).
         self._origin: BaseRequest = self

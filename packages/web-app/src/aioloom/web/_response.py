@@ -35,6 +35,8 @@ __all__ = ["StreamResponse", "Response", "json_response", "ContentCoding"]
 T = TypeVar("T")
 SERVER_SOFTWARE = "aioloom"
 _NO_BODY_STATUSES = frozenset({204, 304})
+# Answers that never carry a body: 1xx, 204 and 304.
+_BODYLESS_STATUSES = frozenset({*range(100, 200), *_NO_BODY_STATUSES})
 _CONTENT_TYPE = istr("Content-Type")
 _CONTENT_LENGTH = istr("Content-Length")
 _TRANSFER_ENCODING = istr("Transfer-Encoding")
@@ -64,9 +66,6 @@ def _http_date_now() -> str:
 
 
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
-# Response classes whose body can go out in one synchronous write (see _send_now).
-# Decided once per class: a class's methods are not expected to change after use.
-_SENDS_WHOLE: dict[type[Any], bool] = {}
 
 
 def _reason(status: int) -> str:
@@ -394,13 +393,12 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         ``writer`` is None only when Content-Length is set and nothing is chunked.
         """
         headers = self._headers
-        version = request.version
+        version = request._version
         if self._cookies_dict:
             for morsel in self._cookies_dict.values():
                 headers.add("Set-Cookie", render_cookie(morsel))
         status = self._status
-        no_body = status in _NO_BODY_STATUSES or 100 <= status < 200
-        if no_body:
+        if status in _BODYLESS_STATUSES:
             headers.pop(_CONTENT_LENGTH, None)
             headers.pop(_TRANSFER_ENCODING, None)
             self._head_only = True  # 1xx, 204 and 304 answers never carry a body
@@ -501,6 +499,15 @@ class Response(StreamResponse):
     """A response with its whole body known up front (text or bytes)."""
 
     # Compression of the body: above this size it runs in ``_zlib_executor``.
+    # Whether _send_now may write this class's responses in one go: not for a
+    # subclass that changes how a response is prepared or finished.
+    _sends_whole = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if any(name in cls.__dict__ for name in ("prepare", "_start", "write_eof")):
+            cls._sends_whole = False
+
     _zlib_executor_size: int | None = EXECUTOR_THRESHOLD
     _zlib_executor: Executor | None = None
     _compressed_body: bytes | None = None
@@ -613,16 +620,8 @@ class Response(StreamResponse):
         a subclass that changes how it is sent. False means: use prepare() and
         write_eof().
         """
-        cls = type(self)
-        sends_whole = _SENDS_WHOLE.get(cls)
-        if sends_whole is None:
-            sends_whole = _SENDS_WHOLE[cls] = (
-                cls.prepare is StreamResponse.prepare
-                and cls._start is Response._start
-                and cls.write_eof is Response.write_eof
-            )
         if (
-            not sends_whole
+            not self._sends_whole
             or self._writer is not None
             or self._eof_sent
             or self._compression is not None

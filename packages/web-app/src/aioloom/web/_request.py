@@ -362,6 +362,9 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
             announced = self._head.content_length
             if limit and announced is not None and announced > limit:
                 raise HTTPRequestEntityTooLarge(max_size=limit, actual_size=announced)
+            if announced is not None:  # the parser delivers exactly this much: in bounds
+                self._read_bytes = await self._payload.read()
+                return self._read_bytes
             body = bytearray()
             while True:
                 chunk = await self._payload.readany()

@@ -146,9 +146,15 @@ class StreamReader:
         if n == 0:
             return b""
         if n < 0:
-            while not self._eof:
+            # Take the data as it comes: waiting for EOF with a full buffer would
+            # keep reading from the socket paused, and EOF would never come.
+            parts: list[bytes] = []
+            while True:
+                if self._size:
+                    parts.append(self._take(-1))
+                if self._eof:
+                    return parts[0] if len(parts) == 1 else b"".join(parts)
                 await self._wait("read")
-            return self._take(-1)
         while not self._size and not self._eof:
             await self._wait("read")
         return self._take(n)
@@ -164,12 +170,20 @@ class StreamReader:
         return data, False
 
     async def readexactly(self, n: int) -> bytes:
-        while self._size < n and not self._eof:
+        # Like read(-1): collect as data comes, or reading would stay paused
+        # whenever ``n`` is larger than the buffer's high-water mark.
+        parts: list[bytes] = []
+        missing = n
+        while True:
+            if self._size:
+                part = self._take(min(missing, self._size))
+                parts.append(part)
+                missing -= len(part)
+            if not missing:
+                return parts[0] if len(parts) == 1 else b"".join(parts)
+            if self._eof:
+                raise asyncio.IncompleteReadError(b"".join(parts), n)
             await self._wait("readexactly")
-        if self._size < n:
-            partial = self._take(-1)
-            raise asyncio.IncompleteReadError(partial, n)
-        return self._take(n)
 
     async def readline(self) -> bytes:
         return await self.readuntil(b"\n")

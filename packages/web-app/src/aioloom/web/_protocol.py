@@ -358,7 +358,8 @@ class RequestHandler(asyncio.Protocol):
             if response is not None and self._access_logger is not None:
                 self._log_access(request, response, self._now() - started)
             self._task = None
-            request._cleanup()
+            if request._cleanups:
+                request._cleanup()
             self._after_response(request, response)
 
     def _head_already_sent(self, request: BaseRequest, exc: BaseException) -> bool:

@@ -62,7 +62,8 @@ class StreamReader:
         self._buffer.append(data)
         self._size += len(data)
         self._total += len(data)
-        self._wake()
+        if self._waiter is not None:
+            self._wake()
         if self._size > self._high_water and not self._paused:
             self._paused = True
             self._flow.pause_reading()

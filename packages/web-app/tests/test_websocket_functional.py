@@ -210,3 +210,55 @@ async def test_plain_get_to_a_websocket_route_is_refused(serve) -> None:
     with pytest.raises(InvalidStatus):
         async with websockets.connect(f"ws://127.0.0.1:{server.port}/nope"):
             pass
+
+
+class CountingWebSocketResponse(web.WebSocketResponse):
+    """Overrides receive(): ``async for`` must go through it (the general path)."""
+
+    received = 0
+
+    async def receive(self, timeout: float | None = None) -> web.WSMessage:
+        msg = await super().receive(timeout)
+        CountingWebSocketResponse.received += 1
+        return msg
+
+
+@pytest.mark.parametrize("cls", [web.WebSocketResponse, CountingWebSocketResponse])
+async def test_iteration_and_sends_direct_and_through_an_override(serve, cls) -> None:
+    # The plain class iterates on the WebSocket's receive core and writes through
+    # its synchronous halves; a subclass overriding receive() takes the general
+    # path. Both answer a burst (corked answers), a lone message and a large one
+    # (written apart from its header) alike, and close alike.
+    done: list[int | None] = []
+    CountingWebSocketResponse.received = 0
+
+    async def handler(request: web.Request) -> web.WebSocketResponse:
+        ws = cls()
+        await ws.prepare(request)
+        async for msg in ws:
+            if msg.type == web.WSMsgType.TEXT:
+                await ws.send_str(msg.data.upper())
+            elif msg.type == web.WSMsgType.BINARY:
+                await ws.send_bytes(msg.data)
+        done.append(ws.close_code)
+        return ws
+
+    app = web.Application()
+    app.router.add_get("/", handler)
+    server = await serve(app)
+    big = bytes(range(256)) * 1024  # 256 KiB
+    async with websockets.connect(f"ws://127.0.0.1:{server.port}/", max_size=2**20) as client:
+        for i in range(20):
+            await client.send(f"m{i}")
+        assert [await client.recv() for _ in range(20)] == [f"M{i}" for i in range(20)]
+        await client.send(big)
+        assert await client.recv() == big
+        await client.send("last")
+        assert await client.recv() == "LAST"
+    for _ in range(100):
+        if done:
+            break
+        await asyncio.sleep(0.01)
+    assert done == [1000]
+    if cls is CountingWebSocketResponse:
+        assert CountingWebSocketResponse.received == 23  # 22 messages and the close

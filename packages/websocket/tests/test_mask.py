@@ -1,8 +1,12 @@
+import os
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aioloom.websocket import apply_mask
+from aioloom.websocket import _mask, apply_mask
 
 
 def reference(mask: bytes, data: bytes) -> bytes:
@@ -29,3 +33,21 @@ def test_accepts_bytearray_and_memoryview() -> None:
     mask = b"\x00\xff\x00\xff"
     assert apply_mask(mask, bytearray(b"abcd")) == reference(mask, b"abcd")
     assert apply_mask(mask, memoryview(b"abcd" * 400)) == reference(mask, b"abcd" * 400)
+
+
+def test_the_route_under_test_is_the_one_in_use(masking_route: str) -> None:
+    """The suite's parametrization really swaps the route the reader and writer use."""
+    expected = _mask.python_unmask if masking_route == "python" else _mask.accelerated_unmask
+    assert _mask.unmask is expected
+    assert type(_mask.unmask(b"\x01\x02\x03\x04", b"x" * 600)) is (
+        bytearray if masking_route == "python" else bytes
+    )
+
+
+def test_extensions_can_be_turned_off() -> None:
+    code = "from aioloom.websocket import _mask; print(_mask.accelerated_unmask is None)"
+    env = {**os.environ, "AIOLOOM_NO_EXTENSIONS": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "True"

@@ -326,3 +326,35 @@ def test_writer_reader_round_trip(items: list[tuple[int, object]], client_sends:
         expected.append(WSMessage(WSMsgType(opcode), value, None))
     reader = FrameReader(is_client=not client_sends)
     assert reader.feed(data) == expected
+
+
+@settings(max_examples=150)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([TEXT, BINARY]),
+            st.binary(max_size=125),
+            st.binary(min_size=4, max_size=4),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_small_frame_fast_path_agrees_with_the_general_path(
+    frames: list[tuple[int, bytes, bytes]],
+) -> None:
+    # Whole small frames in one read take the fast path (one int for key and
+    # payload); fed a byte at a time, the same frames take the general path.
+    data = b""
+    for opcode, payload, mask in frames:
+        if opcode == TEXT:
+            payload = payload.decode("utf-8", "replace").encode("utf-8")[:125]
+            payload = payload.decode("utf-8", "ignore").encode("utf-8")
+        data += frame(opcode, payload, mask=mask)
+    whole = server_reader().feed(data)
+    reader = server_reader()
+    pieces: list[WSMessage] = []
+    for i in range(len(data)):
+        pieces += reader.feed(data[i : i + 1])
+    assert whole == pieces
+    assert [m.type for m in whole] == [WSMsgType(op) for op, _, _ in frames]

@@ -3,16 +3,20 @@
 import asyncio
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ws_testutil import MemoryTransport, frame, memory_pair
 
 from aioloom.websocket import (
     Connection,
     DeflateParams,
+    FrameReader,
     WebSocket,
     WSCloseCode,
     WSMessage,
     WSMsgType,
 )
+from aioloom.websocket._websocket import _WRITE_APART_FROM
 
 
 @pytest.mark.asyncio
@@ -275,3 +279,148 @@ async def test_context_manager_closes() -> None:
         pass
     assert client.closed
     assert (await reader).type is WSMsgType.CLOSE
+
+
+# -- the direct paths: iteration, corked writes, large writes ---------------------------
+
+
+class _ReceiveOverridden(WebSocket):
+    """Takes the general iteration path: ``async for`` goes through receive()."""
+
+    async def receive(self, timeout: float | None = None) -> WSMessage:
+        return await super().receive(timeout)
+
+
+_EVENTS = st.one_of(
+    st.tuples(st.just(1), st.text(max_size=20).map(str.encode)),
+    st.tuples(st.just(2), st.binary(max_size=20)),
+    st.tuples(st.just(9), st.binary(max_size=10)),  # ping, answered by autoping
+    st.tuples(st.just(8), st.just(b"\x0f\xa0bye")),  # close 4000
+    st.tuples(st.just(3), st.just(b"")),  # reserved opcode: a protocol error
+)
+
+
+async def _consume(kind: str, chunks: list[bytes], end_with_eof: bool) -> tuple[object, ...]:
+    transport = MemoryTransport()
+    cls = _ReceiveOverridden if kind == "general" else WebSocket
+    ws = cls(transport, Connection(is_client=False), timeout=0.01)
+    loop = asyncio.get_running_loop()
+
+    def arrive(i: int) -> None:  # one chunk per loop turn: the reader runs in between
+        if i < len(chunks):
+            ws.feed_data(chunks[i])
+            loop.call_soon(arrive, i + 1)
+        elif end_with_eof:
+            ws.feed_eof()
+
+    loop.call_soon(arrive, 0)
+    got: list[WSMessage] = []
+    async with asyncio.timeout(5):  # a broken reader must fail the test, not hang it
+        if kind == "receive":
+            while True:
+                msg = await ws.receive()
+                if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
+                    break
+                got.append(msg)
+        else:
+            got = [msg async for msg in ws]
+    exc = ws.exception()
+    return (
+        [(m.type, m.data if m.type is not WSMsgType.ERROR else m.data.code) for m in got],
+        ws.closed,
+        ws.close_code,
+        type(exc),
+        b"".join(transport.written),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_EVENTS, max_size=8), st.integers(min_value=1, max_value=9), st.booleans())
+def test_async_for_direct_path_agrees_with_receive(
+    events: list[tuple[int, bytes]], cut: int, end_with_eof: bool
+) -> None:
+    # ``async for`` awaits the receive core itself; a subclass that overrides
+    # receive() goes through it; a receive() loop is the reference. Same messages,
+    # same close, same bytes written back.
+    data = b"".join(frame(op, payload) for op, payload in events)
+    if not end_with_eof:
+        data += frame(8, b"\x03\xe8")  # else the stream would never end
+    chunks = [data[i : i + cut * 7] for i in range(0, len(data), cut * 7)] or [b""]
+    results = {
+        kind: asyncio.run(_consume(kind, chunks, end_with_eof))
+        for kind in ("receive", "direct", "general")
+    }
+    assert results["direct"] == results["receive"]
+    assert results["general"] == results["receive"]
+
+
+async def _echo_all(ws: WebSocket) -> None:
+    async for msg in ws:
+        await ws.send_str(msg.data)
+
+
+@pytest.mark.asyncio
+async def test_answers_to_one_read_go_out_in_one_write() -> None:
+    transport = MemoryTransport()
+    ws = WebSocket(transport, Connection(is_client=False))
+    ws.feed_data(b"".join(frame(1, f"m{i}".encode()) for i in range(5)))
+    echo = asyncio.create_task(_echo_all(ws))
+    await asyncio.sleep(0)
+    assert transport.written == [b"".join(b"\x81\x02m" + str(i).encode() for i in range(5))]
+    ws.feed_data(frame(1, b"one"))  # alone: answered at once, nothing corked
+    await asyncio.sleep(0)
+    assert transport.written[1:] == [b"\x81\x03one"]
+    echo.cancel()
+
+
+@pytest.mark.asyncio
+async def test_corked_frames_go_out_on_the_next_loop_turn_without_another_receive() -> None:
+    transport = MemoryTransport()
+    ws = WebSocket(transport, Connection(is_client=False))
+    ws.feed_data(frame(1, b"a") + frame(1, b"b"))
+    assert await ws.receive_str() == "a"
+    await ws.send_str("A")  # "b" still waits in the queue: corked
+    assert transport.written == []
+    await asyncio.sleep(0)
+    assert transport.written == [b"\x81\x01A"]
+
+
+@pytest.mark.asyncio
+async def test_corked_frames_keep_their_order_with_pongs_large_frames_and_close() -> None:
+    transport = MemoryTransport()
+    ws = WebSocket(transport, Connection(is_client=False))
+    big = "B" * 20000
+    ws.feed_data(frame(1, b"a") + frame(9, b"p") + frame(1, big.encode()) + frame(1, b"c"))
+    assert await ws.receive_str() == "a"
+    await ws.send_str("1")  # corked behind the pong feed_data corked
+    assert await ws.receive_str() == big
+    await ws.send_str(big)  # large: the corked frames go first
+    assert await ws.receive_str() == "c"
+    await ws.send_str("2")
+    closer = asyncio.create_task(ws.close())
+    await asyncio.sleep(0)
+    reader = FrameReader(is_client=True)
+    sent = reader.feed(b"".join(transport.written))
+    assert [(m.type, m.data) for m in sent] == [
+        (WSMsgType.PONG, b"p"),
+        (WSMsgType.TEXT, "1"),
+        (WSMsgType.TEXT, big),
+        (WSMsgType.TEXT, "2"),
+        (WSMsgType.CLOSE, 1000),
+    ]
+    ws.feed_data(frame(8, b"\x03\xe8"))
+    assert await closer
+
+
+@pytest.mark.asyncio
+async def test_large_payloads_are_written_apart_from_their_header() -> None:
+    transport = MemoryTransport()
+    ws = WebSocket(transport, Connection(is_client=False))
+    data = bytes(range(256)) * (_WRITE_APART_FROM // 256)
+    await ws.send_bytes(data)
+    assert transport.written[1] is data  # not copied behind the header
+    await ws.send_str(data.decode("latin-1"))
+    await ws.send_bytes(bytearray(data))  # mutable: copied into one frame
+    assert len(transport.written) == 5
+    sent = FrameReader(is_client=True, max_msg_size=0).feed(b"".join(transport.written))
+    assert [m.data for m in sent] == [data, data.decode("latin-1"), data]

@@ -8,7 +8,7 @@ its transport to ``aioloom.websocket``'s asyncio layer.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -227,12 +227,14 @@ class WebSocketResponse(StreamResponse):
     def __aiter__(self) -> WebSocketResponse:
         return self
 
-    async def __anext__(self) -> WSMessage:
+    def __anext__(self) -> Awaitable[WSMessage]:
         ws = self._ws
         if ws is not None and self._direct_receive:
-            message = await ws.receive()  # one coroutine layer less per message
-        else:
-            message = await self.receive()
+            return ws.__anext__()  # the only coroutine of the message
+        return self._anext_via_receive()
+
+    async def _anext_via_receive(self) -> WSMessage:
+        message = await self.receive()
         kind = message[0]
         if kind is _CLOSE or kind is _CLOSING or kind is _CLOSED:
             raise StopAsyncIteration
@@ -240,17 +242,22 @@ class WebSocketResponse(StreamResponse):
 
     # -- sending -----------------------------------------------------------------------
 
+    # Iteration and sends go straight to the WebSocket's own halves (its iterator,
+    # its synchronous writes): no coroutine chain per message.
+
     async def send_str(self, data: str, compress: int | bool | None = None) -> None:
         ws = self._ws
         if ws is None:
             raise RuntimeError("call ws.prepare(request) before using the WebSocket")
-        await ws.send_str(data, compress)
+        if ws.write_str(data, compress):
+            await ws.drain()
 
     async def send_bytes(self, data: bytes, compress: int | bool | None = None) -> None:
         ws = self._ws
         if ws is None:
             raise RuntimeError("call ws.prepare(request) before using the WebSocket")
-        await ws.send_bytes(data, compress)
+        if ws.write_bytes(data, compress):
+            await ws.drain()
 
     async def send_json(
         self, data: Any, compress: int | bool | None = None, *, dumps: JSONEncoder = json.dumps

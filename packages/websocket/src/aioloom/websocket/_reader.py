@@ -28,10 +28,11 @@ from __future__ import annotations
 
 from codecs import utf_8_decode
 
+from . import _mask
 from ._close import parse_close_payload
 from ._deflate import PerMessageDeflate
 from ._errors import WebSocketError
-from ._mask import TRANSLATE_FROM, unmask
+from ._mask import TRANSLATE_FROM
 from ._types import WSCloseCode, WSMessage, WSMsgType
 
 __all__ = ["FrameReader"]
@@ -48,6 +49,13 @@ _INVALID_TEXT = WSCloseCode.INVALID_TEXT
 # WSMessage(type, data, extra) without the Python-level NamedTuple __new__.
 _new_message = tuple.__new__
 _from_bytes = int.from_bytes
+
+# For the payloads of the one-read fast path (n < 126 bytes): the 32-bit key times
+# _KEY_SPREAD[n] repeats it over at least n bytes; & _LOW_BYTES[n] cuts it to n.
+_KEY_SPREAD = tuple(
+    int.from_bytes(b"\x01\x00\x00\x00" * ((n + 3) >> 2), "little") for n in range(126)
+)
+_LOW_BYTES = tuple((1 << (8 * n)) - 1 for n in range(126))
 
 # Header size by the 7-bit length field (without the mask key): 126 -> +2, 127 -> +8.
 _EXTRA_LENGTH = (0,) * 126 + (2, 8)
@@ -156,10 +164,11 @@ class FrameReader:
                     end = start + length
                     if end <= size and not self._msg_opcode:
                         if mask_bit:
-                            key = buf[pos + 2 : start] * ((length >> 2) + 1)
+                            # One int holds the key (low 32 bits) and the payload above it.
+                            value = _from_bytes(buf[pos + 2 : end], "little")
                             payload = (
-                                _from_bytes(buf[start:end], "little")
-                                ^ _from_bytes(key[:length], "little")
+                                (value >> 32)
+                                ^ (value & 0xFFFFFFFF) * _KEY_SPREAD[length] & _LOW_BYTES[length]
                             ).to_bytes(length, "little")
                         else:
                             payload = buf[start:end]
@@ -214,7 +223,7 @@ class FrameReader:
                         ^ _from_bytes(key[:length], "little")
                     ).to_bytes(length, "little")
                 else:
-                    frame = unmask(
+                    frame = _mask.unmask(
                         buf[header_end - 4 : header_end], memoryview(buf)[header_end:end]
                     )
                 pos = end
@@ -344,7 +353,7 @@ class FrameReader:
                     ^ int.from_bytes((key * ((size >> 2) + 1))[:size], "little")
                 ).to_bytes(size, "little")
             else:
-                part = unmask(key, piece)
+                part = _mask.unmask(key, piece)
             shift = size & 3
             if shift:
                 self._p_key = key[shift:] + key[:shift]

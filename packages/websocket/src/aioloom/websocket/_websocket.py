@@ -3,9 +3,10 @@
 Whoever owns the transport (web-app's HTTP connection protocol after the 101,
 or ``WebSocketProtocol`` below) feeds it: ``feed_data``, ``feed_eof``,
 ``connection_lost``, ``pause_writing``/``resume_writing``. Parsing happens in
-``feed_data``; pings are answered there at once (autoping), everything else is
-queued for ``receive()`` in arrival order, so an echo loop answers messages in
-order and the close handshake follows the last echo.
+``feed_data``; pings are answered there (autoping), everything else is queued
+for ``receive()`` in arrival order, so an echo loop answers messages in order
+and the close handshake follows the last echo. Small frames written while
+received messages still wait are corked into one write (see ``_cork``).
 
 States: open -> closing (peer's Close consumed by ``receive``) and/or closed
 (our Close sent, or the connection is gone). ``close()`` from any task sends our
@@ -18,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, Final
 
@@ -26,7 +27,7 @@ from ._connection import Connection
 from ._errors import WebSocketError
 from ._protocols import TransportLike
 from ._types import WSCloseCode, WSMessage, WSMsgType
-from ._writer import SHORT_HEADERS, unmasked_frame
+from ._writer import SHORT_HEADERS, unmasked_frame, unmasked_header
 
 __all__ = ["WebSocket", "WebSocketProtocol", "WS_CLOSED_MESSAGE", "WS_CLOSING_MESSAGE"]
 
@@ -43,10 +44,22 @@ _CLOSING = WSMsgType.CLOSING
 _CLOSED = WSMsgType.CLOSED
 _CLOSED_READS_BEFORE_ERROR = 5
 _TEXT_HEADERS = SHORT_HEADERS[0x81]
+# Corked frames (see WebSocket._cork) are written once they hold this many bytes; a
+# frame this large is never corked.
+_CORK_LIMIT = 8192
+# From this payload size a server writes the header and the payload apart: an extra
+# write costs less than copying the payload to prepend a few bytes.
+_WRITE_APART_FROM = 1 << 17
 
 
 class WebSocket:
     """A WebSocket endpoint (either role) on a transport, after the opening handshake."""
+
+    _direct_receive = True  # False in subclasses that override receive()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._direct_receive = cls.receive is WebSocket.receive
 
     def __init__(
         self,
@@ -88,6 +101,8 @@ class WebSocket:
         self._closed_reads = 0
         self._write_paused = False
         self._drain_waiters: list[asyncio.Future[None]] = []
+        self._corked: list[bytes] = []
+        self._corked_size = 0
         self._last_received = self._loop.time()
         self._heartbeat_handle: asyncio.TimerHandle | None = None
         self._ping_sent_at = 0.0
@@ -149,7 +164,7 @@ class WebSocket:
             elif kind is _PING:
                 if self._autoping:
                     if not self._closed and not self._transport.is_closing():
-                        self._transport.write(self._conn.send_pong(msg[1]))
+                        self._write(self._conn.send_pong(msg[1]))
                     continue
             elif kind is _PONG:
                 if self._autoping:
@@ -182,6 +197,7 @@ class WebSocket:
         if exc is not None and self._exception is None:
             self._exception = exc
         self._cancel_heartbeat()
+        self._corked.clear()  # nowhere to go
         self.feed_eof()
         self._write_paused = False
         for waiter in self._drain_waiters:
@@ -204,6 +220,13 @@ class WebSocket:
     async def receive(self, timeout: float | None = None) -> WSMessage:  # noqa: ASYNC109 - aiohttp API
         """The next message (TEXT, BINARY, CLOSE, ERROR, CLOSING, CLOSED, or PING/PONG
         without autoping). Only one task may wait at a time (RuntimeError)."""
+        return await self._receive(timeout, False)
+
+    async def _receive(self, timeout: float | None, stop: bool) -> WSMessage:  # noqa: ASYNC109
+        """receive() itself. ``async for`` (and WebSocketResponse) await it directly:
+        one coroutine per message, not a chain. With ``stop`` CLOSE, CLOSING and
+        CLOSED raise StopAsyncIteration instead of being returned (same side effects).
+        """
         if self._waiter is not None:
             raise RuntimeError("Concurrent call to receive() is not allowed")
         queue = self._queue
@@ -213,11 +236,16 @@ class WebSocket:
                     self._closed_reads += 1
                     if self._closed_reads >= _CLOSED_READS_BEFORE_ERROR:
                         raise RuntimeError("WebSocket connection is closed.")
+                    if stop:
+                        raise StopAsyncIteration
                     return WS_CLOSED_MESSAGE
-                if self._closing:
-                    return WS_CLOSING_MESSAGE
-                if self._eof:
-                    return self._on_eof()
+                if self._closing or self._eof:
+                    msg = WS_CLOSING_MESSAGE if self._closing else self._on_eof()
+                    if stop:
+                        raise StopAsyncIteration
+                    return msg
+                if self._corked:  # the answers to what we had go out before we wait
+                    self._flush()
                 # Wait for feed_data (or feed_eof, close(), the heartbeat) to wake us.
                 waiter = self._waiter = self._loop.create_future()
                 try:
@@ -231,6 +259,8 @@ class WebSocket:
                     self._waiter = None
                 if not queue:
                     if self._is_closed():  # close() from another task woke us
+                        if stop:
+                            raise StopAsyncIteration
                         return WS_CLOSING_MESSAGE
                     continue
             msg = queue.popleft()
@@ -245,6 +275,8 @@ class WebSocket:
                 self._close_code = msg[1]
                 if self._autoclose and not self._closed:
                     await self.close()
+                if stop:
+                    raise StopAsyncIteration
                 return msg
             if kind is _ERROR:
                 exc = msg[1]
@@ -254,8 +286,7 @@ class WebSocket:
                     self._close_code = exc.code
                     await self.close(code=exc.code)
                     self._close_code = exc.code
-                return msg
-            return msg  # PING or PONG without autoping
+            return msg  # TEXT/BINARY above; ERROR, or PING/PONG without autoping
 
     def _is_closed(self) -> bool:
         return self._closed
@@ -275,6 +306,7 @@ class WebSocket:
             self._close_code = WSCloseCode.ABNORMAL_CLOSURE
         self._closed = True
         self._cancel_heartbeat()
+        self._flush()
         self._transport.close()
         return WS_CLOSED_MESSAGE
 
@@ -303,7 +335,12 @@ class WebSocket:
     def __aiter__(self) -> WebSocket:
         return self
 
-    async def __anext__(self) -> WSMessage:
+    def __anext__(self) -> Awaitable[WSMessage]:
+        if self._direct_receive:  # unless a subclass overrides receive()
+            return self._receive(None, True)
+        return self._anext_via_receive()
+
+    async def _anext_via_receive(self) -> WSMessage:
         msg = await self.receive()
         kind = msg[0]
         if kind is _CLOSE or kind is _CLOSING or kind is _CLOSED:
@@ -327,13 +364,22 @@ class WebSocket:
         if self._closed or self._transport.is_closing():
             raise ConnectionResetError("Cannot write to closing transport")
 
-    async def _drain(self) -> None:
+    async def drain(self) -> None:
+        """Wait until the transport takes more data (after ``write_str``/``write_bytes``)."""
         if self._write_paused:
             waiter: asyncio.Future[None] = self._loop.create_future()
             self._drain_waiters.append(waiter)
             await waiter
 
-    async def send_str(self, data: str, compress: int | bool | None = None) -> None:
+    # send_str/send_bytes are a synchronous write plus, only when the transport asked
+    # us to wait, a drain; WebSocketResponse calls the write halves directly too.
+
+    def write_str(self, data: str, compress: int | bool | None = None) -> bool:
+        """Write one TEXT message now, without waiting.
+
+        True means the transport asked us to pause: ``await drain()`` before
+        writing more. ``send_str`` is this plus that wait.
+        """
         if not isinstance(data, str):
             raise TypeError(f"data argument must be str ({type(data)!r})")
         transport = self._transport
@@ -343,29 +389,91 @@ class WebSocket:
         if conn._plain and not conn._close_sent:  # a server without deflate: build it here
             payload = data.encode("utf-8")
             size = len(payload)
-            transport.write(
-                _TEXT_HEADERS[size] + payload if size < 126 else unmasked_frame(0x81, payload)
-            )
+            if size < 126:
+                frame = _TEXT_HEADERS[size] + payload
+                if self._queue or self._corked:  # more to answer: see _cork
+                    self._cork(frame)
+                else:
+                    transport.write(frame)
+            elif size < _WRITE_APART_FROM:
+                self._write(unmasked_frame(0x81, payload))
+            else:
+                self._write_apart(unmasked_header(0x81, size), payload)
         else:
-            transport.write(
-                conn.send_text(data, compress=None if compress is None else bool(compress))
-            )
-        if self._write_paused:
-            await self._drain()
+            self._write(conn.send_text(data, compress=None if compress is None else bool(compress)))
+        return self._write_paused
 
-    async def send_bytes(
+    def write_bytes(
         self, data: bytes | bytearray | memoryview, compress: int | bool | None = None
-    ) -> None:
+    ) -> bool:
+        """Write one BINARY message now; True: ``await drain()`` before writing more."""
         if not isinstance(data, bytes | bytearray | memoryview):
             raise TypeError(f"data argument must be byte-ish ({type(data)!r})")
         transport = self._transport
         if self._closed or transport.is_closing():
             raise ConnectionResetError("Cannot write to closing transport")
-        transport.write(
-            self._conn.send_bytes(data, compress=None if compress is None else bool(compress))
-        )
-        if self._write_paused:
-            await self._drain()
+        conn = self._conn
+        if (
+            data.__class__ is bytes  # immutable: the transport may keep it
+            and len(data) >= _WRITE_APART_FROM
+            and conn._plain
+            and not conn._close_sent
+        ):
+            self._write_apart(unmasked_header(0x82, len(data)), data)
+        else:
+            self._write(
+                conn.send_bytes(data, compress=None if compress is None else bool(compress))
+            )
+        return self._write_paused
+
+    # Corking: a small frame sent while received messages still wait in the queue (an
+    # echo loop working through the messages of one read) is held, and the held frames
+    # go out in one write: one send per read, not one per message. They are written,
+    # in order, before any other frame, when receive() is about to wait, when they
+    # reach _CORK_LIMIT bytes, before the transport is closed, and at the latest on
+    # the next turn of the event loop.
+
+    def _write(self, frame: bytes) -> None:
+        """Write ``frame`` now, or cork it (see above); every frame goes through here."""
+        if self._corked or self._queue:
+            if len(frame) < _CORK_LIMIT:
+                self._cork(frame)
+                return
+            self._flush()  # a large frame is not copied into a joined write
+        self._transport.write(frame)
+
+    def _write_apart(self, header: bytes, payload: bytes) -> None:
+        self._flush()
+        self._transport.write(header)
+        self._transport.write(payload)
+
+    def _cork(self, frame: bytes) -> None:
+        corked = self._corked
+        if not corked:
+            self._loop.call_soon(self._flush)
+        corked.append(frame)
+        self._corked_size += len(frame)
+        if self._corked_size >= _CORK_LIMIT:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the corked frames (if the transport still takes them)."""
+        corked = self._corked
+        if corked:
+            self._corked = []
+            self._corked_size = 0
+            if not self._transport.is_closing():
+                self._transport.write(corked[0] if len(corked) == 1 else b"".join(corked))
+
+    async def send_str(self, data: str, compress: int | bool | None = None) -> None:
+        if self.write_str(data, compress):
+            await self.drain()
+
+    async def send_bytes(
+        self, data: bytes | bytearray | memoryview, compress: int | bool | None = None
+    ) -> None:
+        if self.write_bytes(data, compress):
+            await self.drain()
 
     async def send_json(
         self,
@@ -383,20 +491,20 @@ class WebSocket:
         if opcode == WSMsgType.CLOSE:
             raise ValueError("use close() to send a Close frame")
         self._check_writable()
-        self._transport.write(self._conn.send_frame(opcode, message, fin=fin))
-        await self._drain()
+        self._write(self._conn.send_frame(opcode, message, fin=fin))
+        await self.drain()
 
     async def ping(self, message: bytes | str = b"") -> None:
         payload = message.encode("utf-8") if isinstance(message, str) else message
         self._check_writable()
-        self._transport.write(self._conn.send_ping(payload))
-        await self._drain()
+        self._write(self._conn.send_ping(payload))
+        await self.drain()
 
     async def pong(self, message: bytes | str = b"") -> None:
         payload = message.encode("utf-8") if isinstance(message, str) else message
         self._check_writable()
-        self._transport.write(self._conn.send_pong(payload))
-        await self._drain()
+        self._write(self._conn.send_pong(payload))
+        await self.drain()
 
     # -- closing -------------------------------------------------------------
 
@@ -407,6 +515,7 @@ class WebSocket:
         frame = b"" if self._conn.close_sent else self._conn.send_close(code, message)
         self._closed = True
         self._cancel_heartbeat()
+        self._flush()
         transport = self._transport
         if frame and not transport.is_closing():
             transport.write(frame)
@@ -463,7 +572,7 @@ class WebSocket:
             return
         if self._transport.is_closing():
             return
-        self._transport.write(self._conn.send_ping())
+        self._write(self._conn.send_ping())
         self._ping_sent_at = now
         self._heartbeat_handle = self._loop.call_later(heartbeat / 2, self._on_pong_deadline)
 
@@ -479,6 +588,7 @@ class WebSocket:
         self._close_code = WSCloseCode.ABNORMAL_CLOSURE
         self._closed = True
         self._heartbeat_handle = None
+        self._corked.clear()
         self._transport.abort()
         if not self._peer_close.done():
             self._peer_close.set_result(None)

@@ -7,7 +7,7 @@ import struct
 
 from ._mask import apply_mask
 
-__all__ = ["build_frame", "unmasked_frame"]
+__all__ = ["build_frame", "unmasked_frame", "unmasked_header"]
 
 _PACK_16 = struct.Struct("!BBH").pack
 _PACK_64 = struct.Struct("!BBQ").pack
@@ -30,6 +30,15 @@ def unmasked_frame(b0: int, payload: bytes) -> bytes:
     if size < 65536:
         return _PACK_16(b0, 126, size) + payload
     return _PACK_64(b0, 127, size) + payload
+
+
+def unmasked_header(b0: int, size: int) -> bytes:
+    """The header of an unmasked frame of ``size`` payload bytes (first byte ``b0``)."""
+    if size < 126:
+        return bytes((b0, size))
+    if size < 65536:
+        return _PACK_16(b0, 126, size)
+    return _PACK_64(b0, 127, size)
 
 
 def build_frame(

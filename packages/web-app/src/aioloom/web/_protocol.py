@@ -87,9 +87,7 @@ class RequestHandler(asyncio.Protocol):
         self._loop = loop = asyncio.get_running_loop()
         # asyncio's loop.time() is time.monotonic() behind a Python call; other
         # loops (uvloop) keep their own clock, so theirs is used as it is.
-        self._now = (
-            time.monotonic if type(loop).time is asyncio.BaseEventLoop.time else loop.time
-        )
+        self._now = time.monotonic if type(loop).time is asyncio.BaseEventLoop.time else loop.time
         self._make_request = server.request_factory
         self._parser = RequestParser(
             Limits(

@@ -569,7 +569,7 @@ def test_fast_path_events_are_the_frozen_classes() -> None:
 def test_url_cache_is_bounded_and_keyed_by_the_exact_target() -> None:
     from aioloom.http_parser import _url
 
-    cache_info = _url._origin_form.cache_info
+    cache_info = _url.origin_form_url.cache_info
     for i in range(_url.URL_CACHE_SIZE * 2):
         RequestParser().feed(b"GET /p%d HTTP/1.1\r\n\r\n" % i)
     assert cache_info().currsize <= _url.URL_CACHE_SIZE

@@ -30,11 +30,10 @@ __all__ = [
     "REQUEST_LINE_PREFIX",
     "OBS_FOLD",
     "HEAD_END_LENIENT",
-    "REQUEST_LINE_START",
-    "REQUEST_HEAD_CONTROLS",
-    "FIELD_PAIRS",
+    "TOKEN",
+    "FAST_HEAD_CHECK_TABLE",
     "FAST_HEAD_MAX",
-    "CHUNK_LINE_AFTER_DATA",
+    "KNOWN_METHODS",
 ]
 
 # token = 1*tchar (RFC 9110 §5.6.2)
@@ -57,22 +56,12 @@ STATUS_LINE = re.compile(r"HTTP/([0-9])\.([0-9]) ([0-9]{3})(?: ([^\x00-\x08\x0a-
 # a head whose start line has already been split off at the first "\n".
 BAD_FIELD_LINE_START = re.compile(rb"\n(?!" + _TOKEN + rb":)")
 
-# Fast path of a request head (used after a C-level check that every control
-# byte but HTAB is part of a CRLF, see REQUEST_HEAD_CONTROLS):
-# the request line (method token, visible-ASCII target, HTTP/d.d) at the start,
-# ending at the first CRLF or at the end of the head,
-REQUEST_LINE_START = re.compile(
-    r"(" + TCHAR.decode() + r"++) ([\x21-\x7e]++) HTTP/([0-9])\.([0-9])(?=\r|\Z)"
+# token, matched on text decoded from validated bytes (request methods, names).
+TOKEN = re.compile(_TOKEN.decode())
+# Methods known to be tokens without a match.
+KNOWN_METHODS = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}
 )
-# and (name, value) pairs of field lines "CRLF token ':' OWS value" with no
-# trailing OWS (a line with trailing OWS does not match: slow path). The head
-# is valid when every CRLF starts such a line, i.e. when the controls are
-# exactly two per pair. Matched on the head decoded with utf-8/surrogateescape,
-# where ASCII bytes stay themselves and other bytes become code points >= 0x80.
-FIELD_PAIRS = re.compile(r"\r\n(" + TCHAR.decode() + r"++):[ \t]*+([^\r]*+)(?<![ \t])")
-# bytes.translate(None, REQUEST_HEAD_CONTROLS) deletes the controls (CR and
-# LF included, HTAB excepted) and DEL: what may only appear as CRLF pairs.
-REQUEST_HEAD_CONTROLS = bytes([*range(0x09), *range(0x0A, 0x20), 0x7F])
 # Longer heads take the slow path, which bounds them by the limits first.
 FAST_HEAD_MAX = 16384
 
@@ -113,8 +102,6 @@ _CHUNK_EXT = (
     rb"(?:[ \t]*;[ \t]*" + _TOKEN + rb"(?:[ \t]*=[ \t]*(?:" + _TOKEN + rb"|" + _QUOTED + rb"))?)*"
 )
 CHUNK_LINE = re.compile(rb"([0-9A-Fa-f]{1,16})(" + _CHUNK_EXT + rb")\r\n")
-# The CRLF ending a chunk's data, then the next chunk-size line (fast path).
-CHUNK_LINE_AFTER_DATA = re.compile(rb"\r\n([0-9A-Fa-f]{1,16})(" + _CHUNK_EXT + rb")\r\n")
 
 
 def _table(forbidden: set[int]) -> bytes:
@@ -128,6 +115,9 @@ HEAD_CHECK_TABLE = _table(_CTL - {0x09, 0x0D, 0x0A})
 # Lenient (responses only): controls are allowed except NUL, CR and LF.
 LENIENT_HEAD_CHECK_TABLE = _table({0x00})
 TRAILER_CHECK_TABLE = HEAD_CHECK_TABLE
+# The request-head fast path also refuses HTAB (it would be OWS to strip);
+# CR and LF pass here, the fast path proves they come as CRLF.
+FAST_HEAD_CHECK_TABLE = _table(_CTL - {0x0D, 0x0A})
 
 LENIENT_EOL = re.compile(rb"\r?\n")
 OBS_FOLD = re.compile(rb"\r\n[ \t]+")

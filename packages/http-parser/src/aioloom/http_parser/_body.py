@@ -11,7 +11,7 @@ from typing import Protocol
 
 from multidict import CIMultiDict
 
-from ._abnf import CHUNK_LINE, CHUNK_LINE_AFTER_DATA, TRAILER_CHECK_TABLE
+from ._abnf import CHUNK_LINE, TRAILER_CHECK_TABLE
 from ._errors import BadRequest, HeadersTooLarge, PayloadTooLarge
 from ._fields import PartialBlockScan, parse_trailers
 from ._limits import Limits
@@ -107,15 +107,31 @@ class ChunkedReader:
     is rejected, GHSA-8495-4g3g-x7pr), hold 1-16 hex digits and nothing else
     before ``;``. Trailers are bounded like headers (GHSA-9548-qrrj-x5pj,
     GHSA-w2fm-2cpv-w7v5).
+
+    Senders mostly repeat one chunk size, so after a chunk's data the bytes
+    "CRLF + the size line of that chunk" are compared before anything is
+    parsed: the same bytes are the same valid line, of the same size.
     """
 
-    __slots__ = ("_limits", "_remaining", "_scan", "_size", "_state", "done", "trailers")
+    __slots__ = (
+        "_chunk",
+        "_limits",
+        "_remaining",
+        "_repeat",
+        "_scan",
+        "_size",
+        "_state",
+        "done",
+        "trailers",
+    )
 
     def __init__(self, limits: Limits) -> None:
         self.done = False
         self.trailers: CIMultiDict[str] | None = None
         self._state = _SIZE
-        self._remaining = 0
+        self._remaining = 0  # bytes of the current chunk still to come
+        self._chunk = 0  # size of the last chunk whose size line was read
+        self._repeat = b""  # CRLF + that size line
         self._limits = limits
         self._size = 0
         self._scan: PartialBlockScan | None = None
@@ -125,70 +141,75 @@ class ChunkedReader:
         if pos >= end:
             return pos
         state = self._state
-        if state == _DATA:
-            remaining = self._remaining
-            if end - pos < remaining:
-                out.append(take(buf, pos, end))
-                self._remaining = remaining - (end - pos)
-                return end
-            out.append(take(buf, pos, pos + remaining))
-            pos += remaining
-            state = _DATA_END
-        elif state == _TRAILERS:
+        if state == _TRAILERS:
             return self._trailer_section(buf, pos, end)
-        # The hot loop: CRLF after data and the next size line in one match,
-        # data as views joined once at the end; all in local variables.
-        limits = self._limits
-        limit = limits.max_chunk_line_size
-        max_body = limits.max_body_size
+        # All in local variables; the data of the chunks found in this call
+        # are kept as views and joined once at the end (one copy).
+        limit = self._limits.max_chunk_line_size
+        max_body = self._limits.max_body_size
         total = self._size
-        after_data = CHUNK_LINE_AFTER_DATA.match
+        remaining = self._remaining
+        chunk = self._chunk
+        repeat = self._repeat
+        step = len(repeat)
         view = memoryview(buf)
         views: list[memoryview] = []
         while pos < end:
+            if state == _DATA:
+                stop = pos + remaining
+                if stop > end:
+                    views.append(view[pos:end])
+                    remaining = stop - end
+                    pos = end
+                    break
+                views.append(view[pos:stop])
+                pos = stop
+                if step and buf[pos : pos + step] == repeat:
+                    pos += step
+                    total += chunk
+                    if max_body is not None and total > max_body:
+                        raise PayloadTooLarge(f"body larger than {max_body} bytes")
+                    remaining = chunk
+                else:
+                    state = _DATA_END
+                continue
             if state == _DATA_END:
-                match = after_data(buf, pos, pos + limit + 4)
-                if match is None:
-                    # Not a whole CRLF + size line here: check it step by step.
-                    if buf.startswith(b"\r\n", pos):
-                        pos += 2
-                    elif end - pos == 1 and buf[pos] == 0x0D:
-                        break
-                    else:
-                        raise BadRequest("chunk data not followed by CRLF")
+                if buf.startswith(b"\r\n", pos):
+                    pos += 2
                     state = _SIZE
                     continue
-            else:
-                newline = buf.find(b"\n", pos, pos + limit + 2)
-                if newline < 0:
-                    if end - pos > limit:
-                        raise BadRequest(f"chunk-size line longer than {limit} bytes")
+                if end - pos == 1 and buf[pos] == 0x0D:
                     break
-                match = CHUNK_LINE.fullmatch(buf, pos, newline + 1)
-                if match is None:
-                    raise BadRequest("invalid chunk-size line (hex size, extensions, then CRLF)")
+                raise BadRequest("chunk data not followed by CRLF")
+            newline = buf.find(b"\n", pos, pos + limit + 2)
+            if newline < 0:
+                # Too long once more than the limit is here, not counting
+                # a CR that may be the start of the line's CRLF.
+                if end - pos > limit + (buf[end - 1] == 0x0D):
+                    raise BadRequest(f"chunk-size line longer than {limit} bytes")
+                break
+            match = CHUNK_LINE.fullmatch(buf, pos, newline + 1)
+            if match is None:
+                raise BadRequest("invalid chunk-size line (hex size, extensions, then CRLF)")
             size = int(match.group(1), 16)
-            pos = match.end()
             if not size:
                 _join(views, out)
                 self._state = _TRAILERS
-                return self._trailer_section(buf, pos, end)
+                return self._trailer_section(buf, newline + 1, end)
             total += size
             if max_body is not None and total > max_body:
                 raise PayloadTooLarge(f"body larger than {max_body} bytes")
-            stop = pos + size
-            if stop > end:
-                views.append(view[pos:end])
-                self._remaining = stop - end
-                state = _DATA
-                pos = end
-                break
-            views.append(view[pos:stop])
-            pos = stop
-            state = _DATA_END
+            repeat = b"\r\n" + buf[pos : newline + 1]
+            step = len(repeat)
+            chunk = remaining = size
+            pos = newline + 1
+            state = _DATA
         _join(views, out)
         self._size = total
         self._state = state
+        self._remaining = remaining
+        self._chunk = chunk
+        self._repeat = repeat
         return pos
 
     def _trailer_section(self, buf: bytes | bytearray, pos: int, end: int) -> int:

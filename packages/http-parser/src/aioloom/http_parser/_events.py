@@ -118,11 +118,14 @@ class UpgradeData:
 Event = RequestHead | ResponseHead | Body | EndOfMessage | UpgradeData
 
 
-# Fast constructors for the parsers' hot path. A frozen dataclass __init__
-# sets each field through object.__setattr__ (about 0.1 µs a field); these
-# twins have the same slots (so the same memory layout), plain attribute
-# stores, and turn the object into the frozen class as their last step. The
-# result is an ordinary instance of the event class (tests compare them).
+# Fast constructors for the parsers' hot path, and why they exist: a frozen
+# dataclass's __init__ stores every field through object.__setattr__, which
+# for RequestHead's 11 fields costs about 17k CPU instructions (callgrind)
+# against 4k here; the difference is a sixth of a whole GET. These declare
+# the same __slots__ (so Python allows the __class__ assignment: same memory
+# layout), store the fields as plain attributes and then become the frozen
+# class. The result is an ordinary, frozen instance of the event class
+# (test_fast_path_events_are_the_frozen_classes).
 class _RequestHeadBuilder:
     __slots__ = RequestHead.__slots__
 

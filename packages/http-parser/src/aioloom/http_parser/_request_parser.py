@@ -16,20 +16,15 @@ from collections.abc import Iterable
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from ._abnf import (
-    FAST_HEAD_MAX,
-    FIELD_PAIRS,
     HEAD_CHECK_TABLE,
     LOOKALIKE_FRAMING_FIELD,
-    REQUEST_HEAD_CONTROLS,
     REQUEST_LINE,
     REQUEST_LINE_PREFIX,
-    REQUEST_LINE_START,
     SINGLETON_FIELDS,
-    SPECIAL_NAMES,
 )
 from ._decoders import make_decoder
 from ._errors import BadRequest, HttpParserError, UriTooLong, VersionNotSupported
-from ._events import HTTP10, HTTP11, make_request_head
+from ._events import HTTP10, HTTP11, HttpVersion, make_request_head
 from ._fields import PartialBlockScan, duplicated_singletons, parse_head
 from ._framing import (
     connection_tokens,
@@ -39,7 +34,8 @@ from ._framing import (
 )
 from ._limits import Limits
 from ._machine import CHUNKED, LENGTH, NO_BODY, Framing, MessageParser
-from ._url import target_to_url
+from ._request_head import split_request_head
+from ._url import origin_form_url, target_to_url
 
 __all__ = ["RequestParser", "DEFAULT_UPGRADE_PROTOCOLS"]
 
@@ -124,36 +120,13 @@ class RequestParser(MessageParser):
         )
 
     def _parse_head(self, head: bytes) -> Framing:
-        limits = self._limits
-        # Fast path, a few C-level passes: delete the controls, decode, match
-        # the request line, find the field lines. Anything it does not accept
-        # in one go (bad bytes or lines, a limit passed, a long head) takes
-        # the slow path, whose checks and error messages are the reference.
-        if len(head) <= FAST_HEAD_MAX:
-            text = head.decode("utf-8", "surrogateescape")
-            match = REQUEST_LINE_START.match(text)
-            if match is not None:
-                first = match.end()
-                pairs = FIELD_PAIRS.findall(text, first)
-                count = len(pairs)
-                if (
-                    len(head) - len(head.translate(None, REQUEST_HEAD_CONTROLS)) == 2 * count
-                    and first <= limits.max_line_size
-                    and count <= limits.max_headers
-                    and len(head) - first <= limits.max_field_size
-                ):
-                    method, target, major, minor = match.groups()
-                    if not count:
-                        return self._framing(method, target, major, minor, CIMultiDict(), [])
-                    names = "\n".join([pair[0] for pair in pairs])
-                    if "_" in names or "--" in names:
-                        _check_lookalikes(names.split("\n"))
-                    lowered = names.lower().split("\n")
-                    fields = CIMultiDict(pairs)
-                    return self._framing(method, target, major, minor, fields, lowered)
-        return self._parse_head_slow(head)
+        split = split_request_head(head, self._limits)
+        if split is None:
+            return self._parse_head_slow(head)
+        return self._framing(*split)
 
     def _parse_head_slow(self, head: bytes) -> Framing:
+        """The step-by-step checks: the reference for verdicts and messages."""
         line, fields, special = parse_head(
             head, self._limits, HEAD_CHECK_TABLE, UriTooLong, "request line"
         )
@@ -163,69 +136,71 @@ class RequestParser(MessageParser):
         if (b"_" in head or b"--" in head) and LOOKALIKE_FRAMING_FIELD.search(head):
             _check_lookalikes(fields.keys())
         method, target, major, minor = match.groups()
-        lowered = [name.decode("ascii") for name in special]
-        return self._framing(method, target, major, minor, fields, lowered)
+        if major != "1" or minor not in ("0", "1"):
+            raise VersionNotSupported(f"HTTP version {major}.{minor} is not supported")
+        version = HTTP11 if minor == "1" else HTTP10
+        specials = [name.decode("ascii") for name in special]
+        return self._framing(method, target, version, fields, specials)
 
     def _framing(
         self,
         method: str,
         target: str,
-        major: str,
-        minor: str,
+        version: HttpVersion,
         fields: CIMultiDict[str],
-        lowered: list[str],
+        specials: list[str],
     ) -> Framing:
         """The checks after the grammar, and the framing of the body.
 
-        ``lowered`` holds the lower-cased field names in order (at least
-        every name of ``SPECIAL_FIELDS``).
+        ``specials`` holds the lower-cased names of the fields in
+        ``SPECIAL_NAMES``, in order. Fields are looked up by lower-case
+        names: the CIMultiDict then need not lower-case the name first.
         """
-        limits = self._limits
-        if major != "1" or minor not in ("0", "1"):
-            raise VersionNotSupported(f"HTTP version {major}.{minor} is not supported")
-        version = HTTP11 if minor == "1" else HTTP10
-        url = target_to_url(method, target)
+        if target[0] == "/" and method != "CONNECT":
+            url = origin_form_url(target)
+        else:
+            url = target_to_url(method, target)
         close = version is HTTP10
         upgrade = chunked = expect = False
         length: int | None = None
         compression: str | None = None
         kind = NO_BODY
-        distinct = set(lowered)
-        names = distinct & SPECIAL_NAMES
-        if names:
-            if len(distinct) != len(lowered):
-                duplicate = duplicated_singletons(lowered)
-                if duplicate is not None:
-                    raise BadRequest(f"duplicate {duplicate!r} header field")
-            if "connection" in names:
-                value = fields["Connection"].lower()
-                if value == "keep-alive" and lowered.count("connection") == 1:
+        names = set(specials)
+        if len(names) != len(specials):
+            duplicate = duplicated_singletons(specials)
+            if duplicate is not None:
+                raise BadRequest(f"duplicate {duplicate!r} header field")
+        if "connection" in names:
+            value = fields["connection"]
+            if (value == "keep-alive" or value.lower() == "keep-alive") and specials.count(
+                "connection"
+            ) == 1:
+                close = False
+            else:
+                tokens = connection_tokens(fields)
+                if "close" in tokens:
+                    close = True
+                elif "keep-alive" in tokens:
                     close = False
-                else:
-                    tokens = connection_tokens(fields)
-                    if "close" in tokens:
-                        close = True
-                    elif "keep-alive" in tokens:
-                        close = False
-                    upgrade = "upgrade" in tokens and bool(fields.get("Upgrade"))
-            if "transfer-encoding" in names:
-                if "content-length" in names:
-                    raise BadRequest("Content-Length together with Transfer-Encoding")
-                if version is HTTP10:
-                    raise BadRequest("Transfer-Encoding in an HTTP/1.0 request")
-                value = fields["Transfer-Encoding"]
-                if value != "chunked":
-                    request_transfer_encoding(value)
-                chunked = True
-                kind = CHUNKED
-            elif "content-length" in names:
-                length = content_length(fields["Content-Length"], limits)
-                if length:
-                    kind = LENGTH
-            if "expect" in names and version is HTTP11:
-                expect = fields["Expect"].lower() == "100-continue"
-            if "content-encoding" in names:
-                compression = content_encoding(fields)
+                upgrade = "upgrade" in tokens and bool(fields.get("upgrade"))
+        if "transfer-encoding" in names:
+            if "content-length" in names:
+                raise BadRequest("Content-Length together with Transfer-Encoding")
+            if version is HTTP10:
+                raise BadRequest("Transfer-Encoding in an HTTP/1.0 request")
+            value = fields["transfer-encoding"]
+            if value != "chunked":
+                request_transfer_encoding(value)
+            chunked = True
+            kind = CHUNKED
+        elif "content-length" in names:
+            length = content_length(fields["content-length"], self._limits)
+            if length:
+                kind = LENGTH
+        if "expect" in names and version is HTTP11:
+            expect = fields["expect"].lower() == "100-continue"
+        if "content-encoding" in names:
+            compression = content_encoding(fields)
         if self._require_host and version is HTTP11 and "host" not in names:
             raise BadRequest("HTTP/1.1 request without a Host header field")
         if kind != NO_BODY and method in _NO_BODY_METHODS:
@@ -239,10 +214,10 @@ class RequestParser(MessageParser):
             kind = NO_BODY
         elif upgrade:
             protocols = self._upgrade_protocols
-            switch = protocols is None or fields["Upgrade"].strip(" \t").lower() in protocols
+            switch = protocols is None or fields["upgrade"].strip(" \t").lower() in protocols
         decoder = None
         if compression is not None and self._decompress and kind != NO_BODY:
-            decoder = make_decoder(compression, limits.max_decompressed_size)
+            decoder = make_decoder(compression, self._limits.max_decompressed_size)
         event = make_request_head(
             method,
             target,

@@ -14,7 +14,7 @@ from yarl import URL
 
 from ._errors import BadRequest
 
-__all__ = ["target_to_url", "URL_CACHE_SIZE"]
+__all__ = ["target_to_url", "origin_form_url", "URL_CACHE_SIZE"]
 
 # URLs are immutable, and a client tends to repeat its targets: the URLs of
 # the last origin-form targets are kept, keyed by the exact target string.
@@ -22,19 +22,23 @@ URL_CACHE_SIZE = 256
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
-def _origin_form(target: str) -> URL:
+def origin_form_url(target: str) -> URL:
+    """The URL of an origin-form target (it starts with "/")."""
     if "#" in target:
-        target, _, fragment = target.partition("#")
+        rest, _, fragment = target.partition("#")
     else:
-        fragment = ""
-    path, _, query = target.partition("?")
-    return URL.build(path=path, query_string=query, fragment=fragment, encoded=True)
+        rest, fragment = target, ""
+    path, _, query = rest.partition("?")
+    try:
+        return URL.build(path=path, query_string=query, fragment=fragment, encoded=True)
+    except ValueError as exc:
+        raise BadRequest(f"invalid request target {target!r}: {exc}") from None
 
 
 def target_to_url(method: str, target: str) -> URL:
     try:
         if target[0] == "/" and method != "CONNECT":
-            return _origin_form(target)
+            return origin_form_url(target)
         if method == "CONNECT":
             url = URL.build(authority=target, encoded=True)
             if not url.raw_host or url.explicit_port is None:

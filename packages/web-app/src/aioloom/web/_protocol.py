@@ -294,10 +294,6 @@ class RequestHandler(asyncio.Protocol):
         self._server.requests_count += 1
         self._queue.append(self._make_request(head, payload, self))
 
-    def _maybe_start_next(self) -> None:
-        if self._task is None and self._queue:
-            self._start_next()
-
     def _start_next(self) -> None:
         if self._lost:
             return
@@ -492,16 +488,10 @@ class RequestHandler(asyncio.Protocol):
             self._keepalive_handle = self._loop.call_at(deadline, self._on_idle_timeout)
 
     def _arm_header_deadline(self) -> None:
-        if self._read_header_timeout and self._header_handle is None and self._parser_buffered():
+        if self._read_header_timeout and self._header_handle is None and self._parser.buffered:
             self._header_handle = self._loop.call_later(
                 self._read_header_timeout, self._on_header_timeout
             )
-
-    def _parser_buffered(self) -> bool:
-        buffered = getattr(self._parser, "buffered", None)
-        if buffered is None:
-            buffered = len(getattr(self._parser, "_buffer", b""))
-        return bool(buffered)
 
     def _on_header_timeout(self) -> None:
         self._header_handle = None

@@ -274,11 +274,21 @@ def _ratio(value: float | None, verdict: bool | None) -> str:
     return f"{value:.2f}" + ("" if verdict is None else (" PASS" if verdict else " MISS"))
 
 
+def _masking_route() -> str:
+    """Which masking route the aioloom servers (same environment) will use."""
+    from aioloom.websocket import _mask
+
+    if _mask.accelerated_unmask is None:
+        return "pure Python (install aioloom-websocket[speedups] for the C routine)"
+    return "the C routine of websockets.speedups (aioloom-websocket[speedups])"
+
+
 def print_tables(cells: list[Cell], args: argparse.Namespace, client_loop: str) -> None:
     print(
         f"\nWebSocket echo, client: websockets (on {client_loop}, CPU {args.client_cpu}),"
         f" servers on CPU {args.server_cpu}; median of {args.rounds} round(s)"
     )
+    print(f"aioloom unmasks large payloads with: {_masking_route()}")
     messages = [c for c in cells if c.workload in MAX_CPU_RATIO]
     if messages:
         print(

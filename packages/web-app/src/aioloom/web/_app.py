@@ -213,16 +213,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         match_info.add_app(self)
         match_info.freeze()
         request._match_info = match_info
-        route = match_info.route
-        if route is None or "Expect" in request._head.headers:
-            pending = run_handler(self, request, match_info)
-        else:  # run_handler's usual case, inline: a matched route, no Expect
-            handler = route.handler
-            chain = self._chains.get((handler, match_info.apps))  # type: ignore[arg-type]
-            if chain is None:
-                chain = self._chain_for(handler, match_info)
-            pending = chain(request)
-        response = await pending
+        response = await run_handler(self, request, match_info)
         # A handler typed to return a response may still return None: the protocol's 500.
         if response is not None and response._request is not None:  # type: ignore[redundant-expr]
             response._check_owner(request)

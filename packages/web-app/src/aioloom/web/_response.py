@@ -34,9 +34,9 @@ __all__ = ["StreamResponse", "Response", "json_response", "ContentCoding"]
 
 T = TypeVar("T")
 SERVER_SOFTWARE = "aioloom"
-_NO_BODY_STATUSES = frozenset({204, 304})
 # Answers that never carry a body: 1xx, 204 and 304.
-_BODYLESS_STATUSES = frozenset({*range(100, 200), *_NO_BODY_STATUSES})
+_BODYLESS_STATUSES = frozenset({*range(100, 200), 204, 304})
+_TEXT_PLAIN_UTF8 = "text/plain; charset=utf-8"
 _CONTENT_TYPE = istr("Content-Type")
 _CONTENT_LENGTH = istr("Content-Length")
 _TRANSFER_ENCODING = istr("Transfer-Encoding")
@@ -375,8 +375,7 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         status = self._status
         if (
             self._compression is None
-            or status in _NO_BODY_STATUSES
-            or status < 200
+            or status in _BODYLESS_STATUSES
             or _CONTENT_ENCODING in self._headers  # already encoded, e.g. a .gz file
             or "Content-Range" in self._headers  # a range of the identity bytes
         ):
@@ -498,7 +497,6 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
 class Response(StreamResponse):
     """A response with its whole body known up front (text or bytes)."""
 
-    # Compression of the body: above this size it runs in ``_zlib_executor``.
     # Whether _send_now may write this class's responses in one go: not for a
     # subclass that changes how a response is prepared or finished.
     _sends_whole = True
@@ -508,6 +506,7 @@ class Response(StreamResponse):
         if any(name in cls.__dict__ for name in ("prepare", "_start", "write_eof")):
             cls._sends_whole = False
 
+    # Compression of the body: above this size it runs in ``_zlib_executor``.
     _zlib_executor_size: int | None = EXECUTOR_THRESHOLD
     _zlib_executor: Executor | None = None
     _compressed_body: bytes | None = None
@@ -527,12 +526,7 @@ class Response(StreamResponse):
     ) -> None:
         if body is not None and text is not None:
             raise ValueError("body and text are not allowed together")
-        if headers or reason is not None or type(status) is not int:
-            super().__init__(status=status, reason=reason, headers=headers)
-        else:  # the usual case, without the general constructor's call
-            self._headers = CIMultiDict()
-            self._status = status
-            self._reason = _REASONS.get(status, "")
+        super().__init__(status=status, reason=reason, headers=headers)
         if zlib_executor_size is not None:
             self._zlib_executor_size = zlib_executor_size
         if zlib_executor is not None:
@@ -548,14 +542,13 @@ class Response(StreamResponse):
         if text is not None:
             if not isinstance(text, str):
                 raise TypeError(f"text argument must be str ({type(text).__name__!r})")
-            if charset is None and content_type is None:
-                if _CONTENT_TYPE not in self._headers:
-                    self._headers[_CONTENT_TYPE] = "text/plain; charset=utf-8"
-                self._body = text.encode()
-                return
             charset = charset or "utf-8"
             if _CONTENT_TYPE not in self._headers:
-                self._headers[_CONTENT_TYPE] = f"{content_type or 'text/plain'}; charset={charset}"
+                self._headers[_CONTENT_TYPE] = (
+                    _TEXT_PLAIN_UTF8
+                    if content_type is None and charset == "utf-8"
+                    else f"{content_type or 'text/plain'}; charset={charset}"
+                )
             self._body = text.encode(charset)
             return
         self._body = b""
@@ -589,7 +582,7 @@ class Response(StreamResponse):
         if not isinstance(value, str):
             raise TypeError(f"text argument must be str ({type(value).__name__!r})")
         if self.content_type == "application/octet-stream":
-            self._headers[_CONTENT_TYPE] = "text/plain; charset=utf-8"
+            self._headers[_CONTENT_TYPE] = _TEXT_PLAIN_UTF8
         self._body = value.encode(self.charset or "utf-8")
 
     async def _start(self, request: BaseRequest) -> StreamWriter:

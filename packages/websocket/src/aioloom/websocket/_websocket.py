@@ -382,19 +382,13 @@ class WebSocket:
         """
         if not isinstance(data, str):
             raise TypeError(f"data argument must be str ({type(data)!r})")
-        transport = self._transport
-        if self._closed or transport.is_closing():
-            raise ConnectionResetError("Cannot write to closing transport")
+        self._check_writable()
         conn = self._conn
         if conn._plain and not conn._close_sent:  # a server without deflate: build it here
             payload = data.encode("utf-8")
             size = len(payload)
             if size < 126:
-                frame = _TEXT_HEADERS[size] + payload
-                if self._queue or self._corked:  # more to answer: see _cork
-                    self._cork(frame)
-                else:
-                    transport.write(frame)
+                self._write(_TEXT_HEADERS[size] + payload)
             elif size < _WRITE_APART_FROM:
                 self._write(unmasked_frame(0x81, payload))
             else:
@@ -409,9 +403,7 @@ class WebSocket:
         """Write one BINARY message now; True: ``await drain()`` before writing more."""
         if not isinstance(data, bytes | bytearray | memoryview):
             raise TypeError(f"data argument must be byte-ish ({type(data)!r})")
-        transport = self._transport
-        if self._closed or transport.is_closing():
-            raise ConnectionResetError("Cannot write to closing transport")
+        self._check_writable()
         conn = self._conn
         if (
             data.__class__ is bytes  # immutable: the transport may keep it

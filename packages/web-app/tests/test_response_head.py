@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 from multidict import CIMultiDict
 
@@ -89,3 +91,147 @@ async def test_no_body_statuses_send_no_body(
     await connection.send(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     rest = await connection.read_until_closed()
     assert b"must not be sent" not in connection.received + rest
+
+
+# -- the table of Content-Type-only heads ----------------------------------------------
+
+_PLAIN_CASES = [
+    b"GET /text HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET /json HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET /created HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET /reason HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET /bytes HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"HEAD /text HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"GET /text HTTP/1.0\r\n\r\n",
+    b"GET /text HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+    b"GET /text HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+]
+
+
+def _plain_app() -> web.Application:
+    async def text(request: web.Request) -> web.Response:
+        return web.Response(text="hello")
+
+    async def json(request: web.Request) -> web.Response:
+        return web.json_response({"n": 1})
+
+    async def created(request: web.Request) -> web.Response:
+        return web.Response(text="made", status=201)
+
+    async def reason(request: web.Request) -> web.Response:
+        return web.Response(text="odd", status=200, reason="Fine Thanks")
+
+    async def raw(request: web.Request) -> web.Response:
+        return web.Response(body=b"\x00\x01", content_type="application/x-thing")
+
+    app = web.Application()
+    for path, handler in [
+        ("/text", text),
+        ("/json", json),
+        ("/created", created),
+        ("/reason", reason),
+        ("/bytes", raw),
+    ]:
+        app.router.add_route("*", path, handler)
+    return app
+
+
+class _HeadersLog(web.AbstractAccessLogger):
+    """Keeps each response's headers as they are once it was sent."""
+
+    seen: ClassVar[list[list[tuple[str, str]]]] = []
+
+    @property
+    def enabled(self) -> bool:
+        return True
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        type(self).seen.append([(str(k), v) for k, v in response.headers.items()])
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("request_bytes", _PLAIN_CASES)
+async def test_a_remembered_plain_head_sends_and_completes_what_serializing_does(
+    serve: ServeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    request_bytes: bytes,
+) -> None:
+    monkeypatch.setattr(_response_head, "_plain", {})
+    monkeypatch.setattr(_HeadersLog, "seen", [])
+    server = await serve(_plain_app(), access_log_class=_HeadersLog)
+    answers = []
+    for _ in range(3):  # the first one serializes; the others use the table
+        connection = await server.connect()
+        await connection.send(request_bytes)
+        answers.append(
+            await connection.read_until_closed()
+            if b"HTTP/1.0\r\n\r\n" in request_bytes or b"close" in request_bytes
+            else await connection.read_response()
+        )
+    assert len(_response_head._plain) == 1
+    heads = [answer.partition(b"\r\n\r\n")[0] for answer in answers]
+    dates = [line for head in heads for line in head.split(b"\r\n") if line.startswith(b"Date:")]
+    if len(set(dates)) == 1:  # not across a change of second
+        assert answers[0] == answers[1] == answers[2]
+        assert _HeadersLog.seen[0] == _HeadersLog.seen[1] == _HeadersLog.seen[2]
+    # The completed headers are exactly what went out, in order.
+    for head, headers in zip(heads, _HeadersLog.seen, strict=True):
+        _, *lines = head.decode().split("\r\n")
+        assert [tuple(line.split(": ", 1)) for line in lines] == headers
+    names = [name for name, _ in _HeadersLog.seen[0]]
+    assert names[:4] == ["Content-Type", "Content-Length", "Date", "Server"]
+
+
+@pytest.mark.asyncio
+async def test_plain_heads_are_forgotten_when_the_second_changes(
+    serve: ServeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_response_head, "_plain", {})
+    clock = [1_700_000_000.0]
+    monkeypatch.setattr(_response_head.time, "time", lambda: clock[0])
+    server = await serve(_plain_app())
+    connection = await server.connect()
+    await connection.send(b"GET /text HTTP/1.1\r\nHost: x\r\n\r\n")
+    first = await connection.read_response()
+    clock[0] += 1
+    await connection.send(b"GET /text HTTP/1.1\r\nHost: x\r\n\r\n")
+    second = await connection.read_response()
+    assert b"Date: Tue, 14 Nov 2023 22:13:20 GMT\r\n" in first
+    assert b"Date: Tue, 14 Nov 2023 22:13:21 GMT\r\n" in second
+
+
+@pytest.mark.asyncio
+async def test_other_headers_and_cookies_do_not_use_the_plain_table(
+    serve: ServeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_response_head, "_plain", {})
+
+    async def extra(request: web.Request) -> web.Response:
+        response = web.Response(text="x", headers={"X-A": request.query.get("a", "")})
+        if "c" in request.query:
+            response.set_cookie("c", request.query["c"])
+        return response
+
+    app = web.Application()
+    app.router.add_get("/", extra)
+    server = await serve(app)
+    connection = await server.connect()
+    for query in ["a=1", "a=2", "a=1&c=3", "a=1&c=4"]:
+        await connection.send(f"GET /?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        answer = await connection.read_response()
+        assert f"X-A: {query[2]}\r\n".encode() in answer
+        if "c=" in query:
+            assert f"Set-Cookie: c={query[-1]}; Path=/\r\n".encode() in answer
+    assert _response_head._plain == {}
+
+
+def test_the_plain_table_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_response_head, "_plain", {})
+    headers = _headers(Content_Type="text/plain", Content_Length="1", Date="d", Server="s")
+    for length in range(_response_head._MAX_ENTRIES * 3):
+        key = (200, "OK", (1, 1), True, "text/plain", length)
+        _response_head.remember_plain_head(key, b"HTTP/1.1 200 OK\r\n\r\n", headers)
+    assert 0 < len(_response_head._plain) <= _response_head._MAX_ENTRIES
+    big = (200, "OK", (1, 1), True, "x" * 2000, 1)
+    _response_head.remember_plain_head(big, b"x" * 2000, headers)
+    assert big not in _response_head._plain

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import time
 from collections.abc import Iterator, Mapping, MutableMapping
 from concurrent.futures import Executor
 from http import HTTPStatus
@@ -23,7 +22,13 @@ from ._compression import (
 from ._cookies import expired_morsel, make_morsel, render_cookie
 from ._headers import ETag, format_http_date, parse_content_type, parse_http_date
 from ._keys import ResponseKey
-from ._response_head import response_head
+from ._response_head import (
+    PlainKey,
+    http_date_now,
+    plain_head,
+    remember_plain_head,
+    response_head,
+)
 from ._typedefs import JSONEncoder
 from ._writer import StreamWriter
 
@@ -44,7 +49,6 @@ _DATE = istr("Date")
 _SERVER = istr("Server")
 _CONNECTION = istr("Connection")
 _CONTENT_ENCODING = istr("Content-Encoding")
-_date_cache: tuple[int, str] = (0, "")
 
 
 class ContentCoding:
@@ -55,14 +59,6 @@ class ContentCoding:
     identity = "identity"
     br = "br"  # needs brotli
     zstd = "zstd"  # needs zstandard (or Python 3.14)
-
-
-def _http_date_now() -> str:
-    global _date_cache
-    now = int(time.time())
-    if _date_cache[0] != now:
-        _date_cache = (now, format_http_date(now))
-    return _date_cache[1]
 
 
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
@@ -417,7 +413,7 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         if _CONTENT_TYPE not in headers:
             headers[_CONTENT_TYPE] = "application/octet-stream"
         if _DATE not in headers:
-            headers[_DATE] = _http_date_now()
+            headers[_DATE] = http_date_now()
         if _SERVER not in headers:
             headers[_SERVER] = SERVER_SOFTWARE
         if self._keep_alive:
@@ -629,8 +625,29 @@ class Response(StreamResponse):
             self._keep_alive = not request._head.should_close
         self._head_only = request._head.method == "HEAD"
         body = self._body
-        self._headers[_CONTENT_LENGTH] = str(len(body))
-        data = self._serialize_head(request, None)
+        headers = self._headers
+        content_type = headers.get(_CONTENT_TYPE) if len(headers) == 1 else None
+        if content_type is None or self._cookies_dict or self._status in _BODYLESS_STATUSES:
+            headers[_CONTENT_LENGTH] = str(len(body))
+            data = self._serialize_head(request, None)
+        else:
+            # Only a Content-Type: the head depends on a few values, remembered.
+            key: PlainKey = (
+                self._status,
+                self._reason,
+                request._version,
+                self._keep_alive,
+                content_type,
+                len(body),
+            )
+            remembered = plain_head(key)
+            if remembered is None:
+                headers[_CONTENT_LENGTH] = str(len(body))
+                data = self._serialize_head(request, None)
+                remember_plain_head(key, data, headers)
+            else:
+                data, added = remembered
+                headers.extend(added)
         if body and not self._head_only and self._body_expected:
             data += body
         request._connection.write(data)

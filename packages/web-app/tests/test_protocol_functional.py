@@ -4,6 +4,7 @@ flow control, disconnects, deadlines and limits."""
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import pytest
 
@@ -409,3 +410,48 @@ async def test_upgrade_request_to_a_plain_route_closes_and_buffers_nothing(serve
     assert data.startswith(b"HTTP/1.1 200 OK\r\n")
     assert b"Connection: close\r\n" in data
     assert all(not p.busy for p in server.runner.server.connections)  # type: ignore[union-attr]
+
+
+@pytest.mark.asyncio
+async def test_answered_requests_leave_no_cycles_for_the_collector(serve) -> None:
+    # Reference counting frees a request and its response as soon as they are
+    # answered; a cycle between them would wait for the cycle collector.
+    @web.middleware
+    async def cloning(request: web.Request, handler: web.Handler) -> web.StreamResponse:
+        if request.path == "/clone":
+            request = request.clone(remote="10.0.0.1")
+        return await handler(request)
+
+    async def whole(request: web.Request) -> web.Response:
+        return web.Response(text="whole")
+
+    async def streamed(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse()
+        await response.prepare(request)
+        await response.write(b"streamed")
+        await response.write_eof()
+        return response
+
+    app = web.Application(middlewares=[cloning])
+    app.router.add_get("/", whole)
+    app.router.add_get("/clone", whole)
+    app.router.add_get("/stream", streamed)
+    server = await serve(app)
+    connection = await server.connect()
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for path in ["/", "/clone", "/stream"] * 3:
+            await connection.send(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            end = b"\r\n0\r\n\r\n" if path == "/stream" else b"whole"
+            while end not in connection.received:
+                connection.received += await connection.reader.read(65536)
+            connection.received = b""
+        gc.collect()
+        left = [o for o in gc.garbage if isinstance(o, web.BaseRequest | web.StreamResponse)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert left == []

@@ -314,6 +314,8 @@ class RequestHandler(asyncio.Protocol):
         try:
             try:
                 response = await handler(request)
+                if response is not None and response._request is not None:
+                    response._check_owner(request)  # one response per request
             except HTTPException as exc:
                 if self._head_already_sent(request, exc):
                     return
@@ -354,11 +356,14 @@ class RequestHandler(asyncio.Protocol):
             self._task = None
             if request._cleanups:
                 request._cleanup()
+            # The request and its response point at each other; unlinking them
+            # lets reference counting free both now instead of the cycle collector.
+            (request if request._origin is None else request._origin)._prepared_response = None
             self._after_response(request, response)
 
     def _head_already_sent(self, request: BaseRequest, exc: BaseException) -> bool:
         """After the head went out no other answer can be given: log, then close."""
-        if request._origin._prepared_response is None:
+        if (request if request._origin is None else request._origin)._prepared_response is None:
             return False
         server_logger.error(
             "Error handling request %s %s after the response was started; closing",

@@ -100,10 +100,11 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
         else:
             key = (version.major, version.minor)
             self._version = _VERSIONS.get(key) or _version(*key)
-        # The request as received; clones share it, so a response prepared with a
-        # clone still belongs to this request (and to no other).
-        self._origin: BaseRequest = self
 
+    # A clone's request as received (None on that request itself: a reference to
+    # itself would make every request a cycle for the garbage collector). A
+    # response prepared with a clone still belongs to that request, to no other.
+    _origin: BaseRequest | None = None
     _scheme: str | None = None
     _host: str | None = None
     _remote: str | None = None
@@ -159,7 +160,7 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
             clone._client_max_size = client_max_size
         clone._read_bytes = self._read_bytes
         clone._post = self._post
-        clone._origin = self._origin
+        clone._origin = self if self._origin is None else self._origin
         return clone
 
     def _clone_with(self, head: RequestHead) -> BaseRequest:

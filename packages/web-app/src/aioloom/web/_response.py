@@ -320,7 +320,12 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
 
     def _check_owner(self, request: BaseRequest) -> None:
         """One request, one response: refuse a response started for another request."""
-        if self._request is not None and self._request._origin is not request._origin:
+        mine = self._request
+        if mine is None:
+            return
+        if (mine if mine._origin is None else mine._origin) is not (
+            request if request._origin is None else request._origin
+        ):
             raise RuntimeError(
                 "this response was already sent for another request; "
                 "create a new response object for every request"
@@ -350,7 +355,7 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
             await self._apply_compression(request, writer)
         writer.set_head(self._serialize_head(request, writer))
         self._writer = writer
-        request._origin._prepared_response = self
+        (request if request._origin is None else request._origin)._prepared_response = self
         return writer
 
     async def _apply_compression(self, request: BaseRequest, writer: StreamWriter) -> None:
@@ -618,9 +623,7 @@ class Response(StreamResponse):
             or request._has_prepare_hooks()
         ):
             return False
-        if self._request is not None:
-            self._check_owner(request)
-        self._request = request
+        self._request = request  # (the server checked it is not another request's)
         if self._keep_alive is None:
             self._keep_alive = not request._head.should_close
         self._head_only = request._head.method == "HEAD"
@@ -653,7 +656,7 @@ class Response(StreamResponse):
         request._connection.write(data)
         self._body_length = len(data)
         self._eof_sent = True
-        request._origin._prepared_response = self
+        (request if request._origin is None else request._origin)._prepared_response = self
         return True
 
     async def write_eof(self, data: bytes = b"") -> None:

@@ -188,6 +188,32 @@ async def test_on_response_prepare_through_the_chain(aioloom_client: AioloomClie
 
 
 @pytest.mark.asyncio
+async def test_on_response_prepare_of_one_app_only_runs_for_its_routes(
+    aioloom_client: AioloomClient,
+) -> None:
+    # Whether a route's chain has callbacks is worked out once per route: check
+    # it is right for each route, on the first request and the ones after.
+    async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
+        response.headers["X-Prepared"] = "sub"
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    root = web.Application()
+    sub = web.Application()
+    sub.on_response_prepare.append(on_prepare)
+    sub.router.add_get("/", handler)
+    root.router.add_get("/", handler)
+    root.add_subapp("/sub", sub)
+    client = await aioloom_client(root)
+    for _ in range(3):
+        assert "X-Prepared" not in (await client.get("/")).headers
+        assert (await client.get("/sub/")).headers.get("X-Prepared") == "sub"
+        assert "X-Prepared" not in (await client.get("/missing")).headers
+        assert (await client.get("/sub/missing")).headers.get("X-Prepared") == "sub"
+
+
+@pytest.mark.asyncio
 async def test_lifecycle_signals_reach_subapps_with_the_subapp() -> None:
     log: list[tuple[str, str]] = []
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 from aioloom.router import MatchInfo
 
 from ._cleanup_ctx import CleanupContext
-from ._dispatch import as_coroutine, run_handler
+from ._dispatch import as_coroutine, expect_then_run, handler_of
 from ._keys import AppKey, NotAppKeyWarning
 from ._routing import UrlDispatcher
 from ._signals import FrozenList, Signal
@@ -35,6 +35,9 @@ __all__ = ["Application"]
 
 T = TypeVar("T")
 web_logger = logging.getLogger("aioloom.web")
+# A route's app chain, its handler inside their middlewares, whether any app of
+# the chain has on_response_prepare callbacks.
+_Dispatch = tuple[tuple["Application", ...], Handler, bool]
 
 
 class Application(MutableMapping[str | AppKey[Any], Any]):
@@ -77,6 +80,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         self._on_cleanup.append(self._cleanup_ctx._on_cleanup)
         self._middleware_chain: tuple[Middleware, ...] = ()
         self._chains: dict[tuple[Handler, tuple[Application, ...]], Handler] = {}
+        self._dispatch: dict[object, _Dispatch] = {}
 
     # -- configuration ---------------------------------------------------------------
 
@@ -218,20 +222,33 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         match_info.add_app(self)
         match_info.freeze()
         request._match_info = match_info
-        return run_handler(self, request, match_info)
+        apps = match_info.apps
+        dispatch = self._dispatch.get(match_info.route)
+        if dispatch is None or dispatch[0] != apps:
+            dispatch = self._dispatch_for(match_info, apps)  # type: ignore[arg-type]
+        _, chain, request._prepare_hooks = dispatch
+        if "Expect" in request._head.headers:
+            return expect_then_run(request, match_info, chain)
+        return chain(request)
 
-    def _chain_for(self, handler: Handler, match_info: MatchInfo[Handler]) -> Handler:
-        """The handler wrapped in the middlewares of its app chain, built once.
+    def _dispatch_for(
+        self, match_info: MatchInfo[Handler], apps: tuple[Application, ...]
+    ) -> _Dispatch:
+        """The handler in the middlewares of its app chain, and whether any app of
+        the chain has ``on_response_prepare`` callbacks.
 
-        Middlewares are frozen with the app, so the chain for a (handler, apps)
-        pair never changes; building it per request cost more than the routing.
+        Middlewares and signals are frozen with the app, so this never changes
+        for a route; building it per request cost more than the routing.
         """
-        apps: tuple[Application, ...] = match_info.apps  # type: ignore[assignment]
+        handler = handler_of(match_info)
         key = (handler, apps)
         chain = self._chains.get(key)
         if chain is None:
             chain = self._chains[key] = self._wrap(handler, apps)
-        return chain
+        dispatch = (apps, chain, any(app._on_response_prepare for app in apps))
+        if match_info.route is not None:  # 404 and 405 depend on more than a route
+            self._dispatch[match_info.route] = dispatch
+        return dispatch
 
     def _wrap(self, handler: Handler, apps: tuple[Application, ...]) -> Handler:
         handler = as_coroutine(handler)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from aioloom.router import MatchInfo
 
@@ -13,10 +12,7 @@ from ._request import Request
 from ._response import StreamResponse
 from ._typedefs import Handler
 
-if TYPE_CHECKING:
-    from ._app import Application
-
-__all__ = ["run_handler", "default_expect_handler", "as_coroutine"]
+__all__ = ["handler_of", "expect_then_run", "default_expect_handler", "as_coroutine"]
 
 
 async def default_expect_handler(request: Request) -> None:
@@ -51,28 +47,21 @@ def as_coroutine(handler: Handler) -> Handler:
     return call
 
 
-def run_handler(
-    root: Application, request: Request, match_info: MatchInfo[Handler]
-) -> Awaitable[StreamResponse]:
-    """The awaitable that answers ``request``: the handler inside its middlewares.
-
-    A plain function returning the chain's coroutine: one coroutine frame less
-    per request than awaiting it here.
-    """
+def handler_of(match_info: MatchInfo[Handler]) -> Handler:
+    """The route's handler, or the one that answers 404 / 405."""
     route = match_info.route
     handler = None if route is None else route.handler
     if handler is None:
         handler = _method_not_allowed if match_info.http_status == 405 else _not_found
-    if "Expect" in request._head.headers:
-        return _expect_then_run(root, request, match_info, handler)
-    return root._chain_for(handler, match_info)(request)
+    return handler
 
 
-async def _expect_then_run(
-    root: Application, request: Request, match_info: MatchInfo[Handler], handler: Handler
+async def expect_then_run(
+    request: Request, match_info: MatchInfo[Handler], chain: Handler
 ) -> StreamResponse:
+    """``Expect`` is answered before middlewares and handler, as aiohttp does."""
     expect_handler = match_info.expect_handler or default_expect_handler
     response = await expect_handler(request)
     if response is not None:
         return cast(StreamResponse, response)
-    return await root._chain_for(handler, match_info)(request)
+    return await chain(request)

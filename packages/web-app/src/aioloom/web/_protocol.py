@@ -394,13 +394,14 @@ class RequestHandler(asyncio.Protocol):
             self._upgrade_buffer.clear()
             self._linger()
             return
-        if not request._payload.is_eof():
+        payload = request._payload
+        if payload is not EMPTY_PAYLOAD and not payload.is_eof():
             # A body not fully received would desync the next request; the client
             # may still be sending the body we did not want.
             self._linger()
             return
         keep_alive = (
-            response is not None and bool(response.keep_alive) and not self._close_after_current
+            response is not None and bool(response._keep_alive) and not self._close_after_current
         )
         if self._pending_error is not None:
             # Requests before the bad bytes are answered first, then the error.

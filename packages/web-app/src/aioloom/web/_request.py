@@ -114,6 +114,9 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
     # that, an error can no longer become a response of its own.
     _prepared_response: StreamResponse | None = None
     _cleanups: list[Callable[[], None]] | None = None
+    # Whether preparing a response must await ``on_response_prepare`` callbacks
+    # (set by the app when it routes the request).
+    _prepare_hooks = False
     _cache_dict: dict[str, Any] | None = None
 
     @property
@@ -429,10 +432,6 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
     async def _prepare_hook(self, response: StreamResponse) -> None:
         return None
 
-    def _has_prepare_hooks(self) -> bool:
-        """Whether preparing a response must await ``on_response_prepare`` callbacks."""
-        return False
-
     def _send_continue(self) -> None:
         """The interim ``100 Continue`` answer to ``Expect: 100-continue``."""
         self._connection.write(b"HTTP/1.1 100 Continue\r\n\r\n")
@@ -530,15 +529,6 @@ class Request(BaseRequest):
             if app is current:
                 break
         return ChainMapProxy(reversed(chain))
-
-    def _has_prepare_hooks(self) -> bool:
-        match_info = self._match_info
-        if match_info is None:
-            return False
-        for app in cast("tuple[Application, ...]", match_info.apps):
-            if app._on_response_prepare:  # a plain loop: no generator per request
-                return True
-        return False
 
     async def _prepare_hook(self, response: StreamResponse) -> None:
         if self._match_info is None:

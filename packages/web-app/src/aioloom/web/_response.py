@@ -620,7 +620,7 @@ class Response(StreamResponse):
             or self._eof_sent
             or self._compression is not None
             or self._chunked
-            or request._has_prepare_hooks()
+            or request._prepare_hooks
         ):
             return False
         self._request = request  # (the server checked it is not another request's)

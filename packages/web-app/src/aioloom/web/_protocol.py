@@ -356,14 +356,16 @@ class RequestHandler(asyncio.Protocol):
             self._task = None
             if request._cleanups:
                 request._cleanup()
-            # The request and its response point at each other; unlinking them
-            # lets reference counting free both now instead of the cycle collector.
-            (request if request._origin is None else request._origin)._prepared_response = None
+            # A prepared response and its request point at each other; unlinking
+            # them lets reference counting free both now, not the cycle collector.
+            # (The server's request is the origin of any clone.)
+            if request._prepared_response is not None:
+                request._prepared_response = None
             self._after_response(request, response)
 
     def _head_already_sent(self, request: BaseRequest, exc: BaseException) -> bool:
         """After the head went out no other answer can be given: log, then close."""
-        if (request if request._origin is None else request._origin)._prepared_response is None:
+        if request._prepared_response is None:  # (the server's request is the origin)
             return False
         server_logger.error(
             "Error handling request %s %s after the response was started; closing",

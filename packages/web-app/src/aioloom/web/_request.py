@@ -87,7 +87,8 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
         self._connection = connection
         self._task = task
         self._client_max_size = client_max_size
-        self._state: dict[str | RequestKey[Any], Any] = {} if state is None else state
+        if state is not None:
+            self._state_dict = state
         if scheme is not None:
             self._scheme = scheme
         if host is not None:
@@ -114,6 +115,16 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
     # that, an error can no longer become a response of its own.
     _prepared_response: StreamResponse | None = None
     _cleanups: list[Callable[[], None]] | None = None
+    # Per-request storage, made on first use (most requests never store anything).
+    _state_dict: dict[str | RequestKey[Any], Any] | None = None
+
+    @property
+    def _state(self) -> dict[str | RequestKey[Any], Any]:
+        state = self._state_dict
+        if state is None:
+            state = self._state_dict = {}
+        return state
+
     # Whether preparing a response must await ``on_response_prepare`` callbacks
     # (set by the app when it routes the request).
     _prepare_hooks = False

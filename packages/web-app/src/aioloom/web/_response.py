@@ -655,8 +655,7 @@ class Response(StreamResponse):
             data += body
         request._connection.write(data)
         self._body_length = len(data)
-        self._eof_sent = True
-        (request if request._origin is None else request._origin)._prepared_response = self
+        self._eof_sent = True  # (the handler is done: no need to mark the request)
         return True
 
     async def write_eof(self, data: bytes = b"") -> None:

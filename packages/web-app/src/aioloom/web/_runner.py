@@ -7,17 +7,14 @@ import signal
 import socket
 import ssl as _ssl
 from abc import ABC, abstractmethod
+from functools import partial
 from typing import Any
 
 from yarl import URL
 
-from aioloom.http_parser import RequestHead
-
 from ._app import Application
-from ._protocol import RequestHandler
 from ._request import Request
 from ._server import Server
-from ._streams import StreamReader
 
 __all__ = [
     "BaseRunner",
@@ -163,11 +160,8 @@ class AppRunner(BaseRunner):
         max_size = app.client_max_size
         kwargs: dict[str, Any] = {"debug": app.debug, **app._handler_args, **self._kwargs}
 
-        def make_request(
-            head: RequestHead, payload: StreamReader, protocol: RequestHandler
-        ) -> Request:
-            return Request(head, payload, protocol, client_max_size=max_size)
-
+        # A partial, not a closure: one Python frame less per request.
+        make_request = partial(Request, client_max_size=max_size)
         return Server(app._handle, request_factory=make_request, **kwargs)  # type: ignore[arg-type]
 
     async def _cleanup_server(self) -> None:

@@ -455,3 +455,26 @@ async def test_answered_requests_leave_no_cycles_for_the_collector(serve) -> Non
         gc.garbage.clear()
         gc.enable()
     assert left == []
+
+
+async def test_a_loop_task_factory_makes_the_handler_tasks(serve) -> None:
+    loop = asyncio.get_running_loop()
+    made: list[asyncio.Task[object]] = []
+
+    def factory(loop: asyncio.AbstractEventLoop, coro, **kwargs):  # type: ignore[no-untyped-def]
+        task = asyncio.Task(coro, loop=loop, **kwargs)
+        made.append(task)
+        return task
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(text=str(asyncio.current_task() in made))
+
+    previous = loop.get_task_factory()
+    loop.set_task_factory(factory)
+    try:
+        server = await serve(app_with(("GET", "/", handler)))
+        conn = await server.connect()
+        await conn.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert (await conn.read_response()).endswith(b"\r\n\r\nTrue")
+    finally:
+        loop.set_task_factory(previous)

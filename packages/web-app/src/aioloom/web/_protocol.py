@@ -22,6 +22,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Awaitable, Callable
+from functools import partial
 from html import escape
 from typing import TYPE_CHECKING, Protocol, cast
 
@@ -89,6 +90,14 @@ class RequestHandler(asyncio.Protocol):
         # loops (uvloop) keep their own clock, so theirs is used as it is.
         self._now = time.monotonic if type(loop).time is asyncio.BaseEventLoop.time else loop.time
         self._make_request = server.request_factory
+        # With no task factory installed, asyncio's loop.create_task only wraps
+        # Task(...) in a Python call; the Task is made directly then (debug mode
+        # keeps create_task: it trims the task's source traceback).
+        self._new_task: Callable[..., asyncio.Task[None]] = (
+            partial(asyncio.Task, loop=loop)
+            if loop.get_task_factory() is None and not loop.get_debug()
+            else loop.create_task
+        )
         self._parser = RequestParser(
             Limits(
                 max_line_size=max_line_size, max_field_size=max_field_size, max_headers=max_headers
@@ -302,9 +311,7 @@ class RequestHandler(asyncio.Protocol):
             self._resume_reading("pipeline")
             self._loop.call_soon(self._parse_buffered)
         # A fresh copy of the connection's context for every request.
-        self._task = task = self._loop.create_task(
-            self._handle(request), context=self._context.copy()
-        )
+        self._task = task = self._new_task(self._handle(request), context=self._context.copy())
         request._task = task
 
     async def _handle(self, request: BaseRequest) -> None:

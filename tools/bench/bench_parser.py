@@ -5,6 +5,16 @@ Three workloads (issue 3), one run, side by side, median of repeats:
   pipelined  one buffer of 100 such GETs (time per request)
   chunked    a POST whose 64 KiB body comes as 16 chunks of 4 KiB (chunked coding)
 
+A RequestParser remembers the header fields of its last request: a next
+request on the connection with the very same field bytes (after the request
+line) reuses their parse. The get and pipelined workloads repeat one request,
+so they hit it. Extra aioloom-only rows make its effect visible: ``get`` with
+it off (``Limits(max_remembered_head_size=0)``), and ``get-distinct``: GETs of
+the same shape in which no field line repeats between requests (a counter in
+every value, the Connection line replaced by an X-Request-Id), built before
+the measured loop, with it on and off. Their ratios are against the other
+parsers' ``get`` numbers (those parsers keep no state between requests).
+
 Every parser must deliver the full message in the measured loop: aioloom
 builds RequestHead (CIMultiDict headers, yarl URL) and Body events; aiohttp
 builds RawRequestMessage and feeds the payload StreamReader; h11 produces
@@ -24,7 +34,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from aioloom.http_parser import RequestParser
+from aioloom.http_parser import Limits, RequestParser
 
 GET = (
     b"GET /products/shoes?color=blue&size=42 HTTP/1.1\r\n"
@@ -58,11 +68,39 @@ WORKLOADS: dict[str, tuple[bytes, int]] = {
 }
 
 
-def aioloom_runner(data: bytes, messages: int) -> Callable[[], Any]:
-    parser = RequestParser()
+def distinct_gets(count: int) -> list[bytes]:
+    """``count`` GETs like GET in which no field line repeats between them."""
+    head, _, _ = GET.partition(b"\r\n\r\n")
+    start, *fields = head.split(b"\r\n")
+    out = []
+    for i in range(count):
+        lines = [
+            b"X-Request-Id: %d" % i if line.startswith(b"Connection:") else b"%s-%d" % (line, i)
+            for line in fields
+        ]
+        out.append(b"\r\n".join([start, *lines]) + b"\r\n\r\n")
+    return out
+
+
+def aioloom_runner(data: bytes, messages: int, limits: Limits | None = None) -> Callable[[], Any]:
+    parser = RequestParser(limits)
 
     def run() -> Any:
         return parser.feed(data)
+
+    return run
+
+
+def aioloom_distinct_runner(limits: Limits | None = None) -> Callable[[], Any]:
+    parser = RequestParser(limits)
+    inputs = distinct_gets(4096)
+    feed = parser.feed
+    state = [0]
+
+    def run() -> Any:
+        i = state[0]
+        state[0] = (i + 1) & 4095
+        return feed(inputs[i])
 
     return run
 
@@ -219,6 +257,23 @@ def main() -> None:
             + " ".join(f"{row.get(n, float('nan')) / ours:>13.2f}x" for n in others)
         )
     print("targets: >= 3x vs aiohttp-py and >= 6x vs h11 on every workload")
+
+    off = Limits(max_remembered_head_size=0)
+    extra = {
+        "get, reuse off": aioloom_runner(GET, 1, off),
+        "get-distinct, reuse on": aioloom_distinct_runner(),
+        "get-distinct, reuse off": aioloom_distinct_runner(off),
+    }
+    print()
+    print("aioloom without reused fields (ratios against the others' get)")
+    get = results.get("get", {})
+    print(f"{'row':<24} {'µs':>8} " + " ".join(f"{'vs ' + n:>14}" for n in others))
+    for label, run in extra.items():
+        ours = measure(run, 1, args.repeat, args.budget)
+        print(
+            f"{label:<24} {ours:>8.2f} "
+            + " ".join(f"{get.get(n, float('nan')) / ours:>13.2f}x" for n in others)
+        )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from ._events import HTTP10, HTTP11, HttpVersion
 from ._field_names import KNOWN_FIELDS, MARK
 from ._limits import Limits
 
-__all__ = ["split_request_head", "SplitHead"]
+__all__ = ["split_request_head", "split_request_line", "SplitHead"]
 
 # (method, target, version, fields, lower-cased special names in order)
 SplitHead = tuple[str, str, HttpVersion, CIMultiDict[str], list[str]]
@@ -93,3 +93,29 @@ def _other_field(marked_name: str) -> tuple[str, str | None] | None:
         return None  # the slow path checks look-alikes
     lowered = name.lower()
     return name, lowered if lowered in SPECIAL_NAMES else None
+
+
+def split_request_line(line: bytes, limits: Limits) -> tuple[str, str, HttpVersion] | None:
+    """Method, target and version of a common request line (no CRLF), or None.
+
+    It takes a subset of what ``split_request_head`` takes (printable ASCII,
+    single spaces, a known version), so a line it accepts gets the same result
+    in the full paths. None only means: use them.
+    """
+    if len(line) > limits.max_line_size or not line.isascii():
+        return None
+    text = line.decode("ascii")
+    if not text.isprintable():  # no control byte, CR, LF or HTAB
+        return None
+    try:
+        method, target, version_text = text.split(" ")
+    except ValueError:
+        return None
+    version = _VERSIONS.get(version_text)
+    if (
+        version is None
+        or not target
+        or (method not in KNOWN_METHODS and TOKEN.fullmatch(method) is None)
+    ):
+        return None
+    return method, target, version

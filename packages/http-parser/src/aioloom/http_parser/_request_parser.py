@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from hmac import compare_digest
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
@@ -34,7 +35,7 @@ from ._framing import (
 )
 from ._limits import Limits
 from ._machine import CHUNKED, LENGTH, NO_BODY, Framing, MessageParser
-from ._request_head import split_request_head
+from ._request_head import split_request_head, split_request_line
 from ._url import origin_form_url, target_to_url
 
 __all__ = ["RequestParser", "DEFAULT_UPGRADE_PROTOCOLS"]
@@ -109,6 +110,10 @@ class RequestParser(MessageParser):
         self._decompress = decompress
         self._upgrade_protocols = upgrade_protocols
         self._require_host = require_host
+        # The header fields of the last request (the bytes after its request
+        # line) and what the fast path made of them: a browser or an API
+        # client on a keep-alive connection often sends the same ones again.
+        self._last_fields: tuple[bytes, CIMultiDict[str], list[str]] | None = None
 
     def _make_scan(self, first_line_error: type[HttpParserError]) -> PartialBlockScan:
         return PartialBlockScan(
@@ -120,9 +125,27 @@ class RequestParser(MessageParser):
         )
 
     def _parse_head(self, head: bytes) -> Framing:
+        line_end = head.find(b"\r\n")
+        last = self._last_fields
+        if last is not None:
+            # The same field bytes as last time passed every check that looks
+            # at fields alone, whatever the request line: only that line and
+            # the framing (which mixes both) are checked again. Compared in
+            # constant time: how long a prefix matched must not show.
+            fields_bytes = last[0]
+            if (
+                line_end > 0
+                and len(head) - line_end - 2 == len(fields_bytes)
+                and compare_digest(head[line_end + 2 :], fields_bytes)
+            ):
+                line = split_request_line(head[:line_end], self._limits)
+                if line is not None:
+                    return self._framing(*line, last[1], last[2])
         split = split_request_head(head, self._limits)
         if split is None:
             return self._parse_head_slow(head)
+        if line_end > 0 and len(head) - line_end - 2 <= self._limits.max_remembered_head_size:
+            self._last_fields = (head[line_end + 2 :], split[3], split[4])
         return self._framing(*split)
 
     def _parse_head_slow(self, head: bytes) -> Framing:

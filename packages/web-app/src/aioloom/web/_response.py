@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Iterator, Mapping, MutableMapping
 from concurrent.futures import Executor
 from http import HTTPStatus
@@ -21,6 +20,7 @@ from ._compression import (
 )
 from ._cookies import expired_morsel, make_morsel, render_cookie
 from ._headers import ETag, format_http_date, parse_content_type, parse_http_date
+from ._json import dumps as default_dumps
 from ._keys import ResponseKey
 from ._response_head import (
     PlainKey,
@@ -679,7 +679,7 @@ def json_response(
     reason: str | None = None,
     headers: Mapping[str, str] | None = None,
     content_type: str = "application/json",
-    dumps: JSONEncoder = json.dumps,
+    dumps: JSONEncoder = default_dumps,
 ) -> Response:
     if data is not _SENTINEL:
         if text or body:

@@ -5,14 +5,17 @@ Three workloads (issue 3), one run, side by side, median of repeats:
   pipelined  one buffer of 100 such GETs (time per request)
   chunked    a POST whose 64 KiB body comes as 16 chunks of 4 KiB (chunked coding)
 
-A RequestParser remembers the header fields of its last request: a next
-request on the connection with the very same field bytes (after the request
-line) reuses their parse. The get and pipelined workloads repeat one request,
-so they hit it. Extra aioloom-only rows make its effect visible: ``get`` with
-it off (``Limits(max_remembered_head_size=0)``), and ``get-distinct``: GETs of
-the same shape in which no field line repeats between requests (a counter in
-every value, the Connection line replaced by an X-Request-Id), built before
-the measured loop, with it on and off. Their ratios are against the other
+A RequestParser remembers its last request's header fields (the bytes after
+the request line): a next head with byte-identical fields reuses their parse;
+the request line and the framing checks run on every head. The get and
+pipelined workloads repeat one request, so their fields repeat. Extra
+aioloom-only rows show what that reuse is worth: ``get`` with it off
+(``Limits(max_remembered_head_size=0)``); ``get-distinct``: GETs of the same
+shape in which no field line repeats between requests (a counter in every
+value, the Connection line replaced by an X-Request-Id), built before the
+measured loop, with the reuse on and off; and ``get-new-target``: the same
+fields under a new target each time (as a browser fetching a run of images
+sends). Their ratios are against the other
 parsers' ``get`` numbers (those parsers keep no state between requests).
 
 Every parser must deliver the full message in the measured loop: aioloom
@@ -82,6 +85,11 @@ def distinct_gets(count: int) -> list[bytes]:
     return out
 
 
+def new_target_gets(count: int) -> list[bytes]:
+    """``count`` GETs like GET with the same fields and a new target each."""
+    return [GET.replace(b"size=42", b"size=%d" % i, 1) for i in range(count)]
+
+
 def aioloom_runner(data: bytes, messages: int, limits: Limits | None = None) -> Callable[[], Any]:
     parser = RequestParser(limits)
 
@@ -91,9 +99,11 @@ def aioloom_runner(data: bytes, messages: int, limits: Limits | None = None) -> 
     return run
 
 
-def aioloom_distinct_runner(limits: Limits | None = None) -> Callable[[], Any]:
+def aioloom_sequence_runner(
+    make: Callable[[int], list[bytes]], limits: Limits | None = None
+) -> Callable[[], Any]:
     parser = RequestParser(limits)
-    inputs = distinct_gets(4096)
+    inputs = make(4096)
     feed = parser.feed
     state = [0]
 
@@ -261,11 +271,12 @@ def main() -> None:
     off = Limits(max_remembered_head_size=0)
     extra = {
         "get, reuse off": aioloom_runner(GET, 1, off),
-        "get-distinct, reuse on": aioloom_distinct_runner(),
-        "get-distinct, reuse off": aioloom_distinct_runner(off),
+        "get-new-target, reuse on": aioloom_sequence_runner(new_target_gets),
+        "get-distinct, reuse on": aioloom_sequence_runner(distinct_gets),
+        "get-distinct, reuse off": aioloom_sequence_runner(distinct_gets, off),
     }
     print()
-    print("aioloom without reused fields (ratios against the others' get)")
+    print("aioloom with other inputs (ratios against the others' get)")
     get = results.get("get", {})
     print(f"{'row':<24} {'µs':>8} " + " ".join(f"{'vs ' + n:>14}" for n in others))
     for label, run in extra.items():

@@ -193,8 +193,13 @@ request_lines = st.one_of(
 def head_sequences(draw: Any) -> list[bytes]:
     # A few blocks of fields, each sent again under other request lines.
     blocks = draw(st.lists(field_blocks(), min_size=1, max_size=3))
-    count = draw(st.integers(1, 10))
-    return [draw(request_lines) + b"\r\n" + draw(st.sampled_from(blocks)) for _ in range(count)]
+    heads: list[bytes] = []
+    for _ in range(draw(st.integers(1, 10))):
+        if heads and draw(st.booleans()):
+            heads.append(draw(st.sampled_from(heads)))  # a head again, line and all
+        else:
+            heads.append(draw(request_lines) + b"\r\n" + draw(st.sampled_from(blocks)))
+    return heads
 
 
 def outcomes(limits: Limits, heads: list[bytes]) -> list[Any]:

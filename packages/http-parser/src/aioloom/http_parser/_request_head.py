@@ -102,14 +102,14 @@ def split_request_line(line: bytes, limits: Limits) -> tuple[str, str, HttpVersi
     single spaces, a known version), so a line it accepts gets the same result
     in the full paths. None only means: use them.
     """
-    if len(line) > limits.max_line_size or not line.isascii():
-        return None
-    text = line.decode("ascii")
-    if not text.isprintable():  # no control byte, CR, LF or HTAB
+    if len(line) > limits.max_line_size:
         return None
     try:
+        text = line.decode("ascii")
         method, target, version_text = text.split(" ")
-    except ValueError:
+    except ValueError:  # (UnicodeDecodeError is one) not ASCII, or not three parts
+        return None
+    if not text.isprintable():  # no control byte, CR, LF or HTAB
         return None
     version = _VERSIONS.get(version_text)
     if (

@@ -43,6 +43,10 @@ __all__ = ["RequestParser", "DEFAULT_UPGRADE_PROTOCOLS"]
 _SEPARATORS = re.compile(r"[-_]+")
 DEFAULT_UPGRADE_PROTOCOLS = frozenset({"websocket", "tcp"})
 _NO_BODY_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS", "TRACE"})
+# The fields that decide keep-alive, upgrade, body framing and Expect.
+_FRAMING_FIELDS = frozenset(
+    {"connection", "transfer-encoding", "content-length", "expect", "content-encoding"}
+)
 
 
 def _request_line_error(line: str) -> BadRequest:
@@ -193,37 +197,38 @@ class RequestParser(MessageParser):
             duplicate = duplicated_singletons(specials)
             if duplicate is not None:
                 raise BadRequest(f"duplicate {duplicate!r} header field")
-        if "connection" in names:
-            value = fields["connection"]
-            if (value == "keep-alive" or value.lower() == "keep-alive") and specials.count(
-                "connection"
-            ) == 1:
-                close = False
-            else:
-                tokens = connection_tokens(fields)
-                if "close" in tokens:
-                    close = True
-                elif "keep-alive" in tokens:
+        if not names.isdisjoint(_FRAMING_FIELDS):  # one check for the common GET
+            if "connection" in names:
+                value = fields["connection"]
+                if (value == "keep-alive" or value.lower() == "keep-alive") and specials.count(
+                    "connection"
+                ) == 1:
                     close = False
-                upgrade = "upgrade" in tokens and bool(fields.get("upgrade"))
-        if "transfer-encoding" in names:
-            if "content-length" in names:
-                raise BadRequest("Content-Length together with Transfer-Encoding")
-            if version is HTTP10:
-                raise BadRequest("Transfer-Encoding in an HTTP/1.0 request")
-            value = fields["transfer-encoding"]
-            if value != "chunked":
-                request_transfer_encoding(value)
-            chunked = True
-            kind = CHUNKED
-        elif "content-length" in names:
-            length = content_length(fields["content-length"], self._limits)
-            if length:
-                kind = LENGTH
-        if "expect" in names and version is HTTP11:
-            expect = fields["expect"].lower() == "100-continue"
-        if "content-encoding" in names:
-            compression = content_encoding(fields)
+                else:
+                    tokens = connection_tokens(fields)
+                    if "close" in tokens:
+                        close = True
+                    elif "keep-alive" in tokens:
+                        close = False
+                    upgrade = "upgrade" in tokens and bool(fields.get("upgrade"))
+            if "transfer-encoding" in names:
+                if "content-length" in names:
+                    raise BadRequest("Content-Length together with Transfer-Encoding")
+                if version is HTTP10:
+                    raise BadRequest("Transfer-Encoding in an HTTP/1.0 request")
+                value = fields["transfer-encoding"]
+                if value != "chunked":
+                    request_transfer_encoding(value)
+                chunked = True
+                kind = CHUNKED
+            elif "content-length" in names:
+                length = content_length(fields["content-length"], self._limits)
+                if length:
+                    kind = LENGTH
+            if "expect" in names and version is HTTP11:
+                expect = fields["expect"].lower() == "100-continue"
+            if "content-encoding" in names:
+                compression = content_encoding(fields)
         if self._require_host and version is HTTP11 and "host" not in names:
             raise BadRequest("HTTP/1.1 request without a Host header field")
         if kind != NO_BODY and method in _NO_BODY_METHODS:

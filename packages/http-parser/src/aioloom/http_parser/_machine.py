@@ -95,12 +95,16 @@ class MessageParser(ABC):
 
     def receive(self, data: bytes) -> None:
         """Buffer ``data`` without parsing it."""
+        buf = self._buf
+        pos = self._pos
+        if pos >= len(buf) and type(data) is bytes and not self._eof:
+            self._buf = data  # the common case: nothing was left over
+            self._pos = 0
+            return
         if self._eof:
             raise BadRequest("data received after end of input")
         if not data:
             return
-        buf = self._buf
-        pos = self._pos
         if pos >= len(buf):
             self._buf = data if type(data) is bytes else bytes(data)
             self._pos = 0
@@ -209,14 +213,14 @@ class MessageParser(ABC):
         append = events.append
         strict = self._strict_heads
         parse_head = self._parse_head
+        reader = self._reader
         try:
             while True:
-                reader = self._reader
                 if reader is not None:
                     pos = self._read_body(buf, pos, events)
                     if not reader.done:
                         break
-                    continue
+                    reader = None  # (the body is finished: _read_body cleared it)
                 if pos >= size:
                     break
                 if self._upgraded:
@@ -266,7 +270,7 @@ class MessageParser(ABC):
                     elif head.should_close:
                         self._closed = True
                 else:
-                    self._reader = _READERS[kind](self._limits, length)
+                    reader = self._reader = _READERS[kind](self._limits, length)
                     self._decoder = decoder
                     self._switch_after_body = switch
                     self._close_after_body = head.should_close

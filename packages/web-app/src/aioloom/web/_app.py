@@ -16,6 +16,8 @@ from collections.abc import (
 from functools import partial, update_wrapper
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
+from multidict import istr
+
 from aioloom.router import MatchInfo
 
 from ._cleanup_ctx import CleanupContext
@@ -38,6 +40,7 @@ web_logger = logging.getLogger("aioloom.web")
 # A route's app chain, its handler inside their middlewares, whether any app of
 # the chain has on_response_prepare callbacks.
 _Dispatch = tuple[tuple["Application", ...], Handler, bool]
+_EXPECT = istr("Expect")  # (an istr: the header lookup need not fold its case)
 
 
 class Application(MutableMapping[str | AppKey[Any], Any]):
@@ -227,7 +230,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         if dispatch is None or dispatch[0] != apps:
             dispatch = self._dispatch_for(match_info, apps)  # type: ignore[arg-type]
         _, chain, request._prepare_hooks = dispatch
-        if "Expect" in request._head.headers:
+        if _EXPECT in request._head.headers:
             return expect_then_run(request, match_info, chain)
         return chain(request)
 

@@ -223,7 +223,17 @@ class RequestHandler(asyncio.Protocol):
                 for event in events:
                     kind = type(event)
                     if kind is RequestHead:
-                        self._on_head(event)  # type: ignore[arg-type]
+                        # A request: queued with its body stream (inline: the hot path).
+                        if self._header_handle is not None:
+                            self._header_handle.cancel()
+                            self._header_handle = None
+                        if event.chunked or event.content_length:  # type: ignore[union-attr]
+                            payload = self._payload = StreamReader(self, limit=self._read_bufsize)
+                        else:
+                            payload = EMPTY_PAYLOAD
+                            self._payload = None
+                        self._server.requests_count += 1
+                        queue.append(self._make_request(event, payload, self))  # type: ignore[arg-type]
                     elif kind is EndOfMessage:
                         if self._payload is not None:
                             self._payload.feed_eof()
@@ -289,19 +299,6 @@ class RequestHandler(asyncio.Protocol):
             self._drain_waiter = None
 
     # -- requests -----------------------------------------------------------------------
-
-    def _on_head(self, head: RequestHead) -> None:
-        if self._header_handle is not None:
-            self._header_handle.cancel()
-            self._header_handle = None
-        if head.chunked or head.content_length:
-            payload = StreamReader(self, limit=self._read_bufsize)
-            self._payload = payload
-        else:
-            payload = EMPTY_PAYLOAD
-            self._payload = None
-        self._server.requests_count += 1
-        self._queue.append(self._make_request(head, payload, self))
 
     def _start_next(self) -> None:
         if self._lost:

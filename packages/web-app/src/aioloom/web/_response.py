@@ -89,8 +89,8 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         # rest are class-level defaults until first changed.
         self._headers: CIMultiDict[str] = CIMultiDict(headers) if headers else CIMultiDict()
         if reason is None:
-            self._status = int(status)
-            self._reason = _REASONS.get(self._status, "")
+            self._status = status = int(status)
+            self._reason = _REASONS.get(status, "")
         else:
             self.set_status(status, reason)
 
@@ -544,7 +544,7 @@ class Response(StreamResponse):
             if not isinstance(text, str):
                 raise TypeError(f"text argument must be str ({type(text).__name__!r})")
             charset = charset or "utf-8"
-            if _CONTENT_TYPE not in self._headers:
+            if headers is None or _CONTENT_TYPE not in self._headers:
                 self._headers[_CONTENT_TYPE] = (
                     _TEXT_PLAIN_UTF8
                     if content_type is None and charset == "utf-8"

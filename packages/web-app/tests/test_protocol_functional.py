@@ -478,3 +478,18 @@ async def test_a_loop_task_factory_makes_the_handler_tasks(serve) -> None:
         assert (await conn.read_response()).endswith(b"\r\n\r\nTrue")
     finally:
         loop.set_task_factory(previous)
+
+
+@pytest.mark.parametrize(
+    ("handler_args", "kept"), [({}, b"4096"), ({"max_remembered_head_size": 0}, b"0")]
+)
+async def test_remembered_head_size_from_handler_args(serve, handler_args, kept) -> None:
+    async def limit(request: web.Request) -> web.Response:
+        parser = request._connection._parser  # type: ignore[attr-defined]
+        return web.Response(text=str(parser._limits.max_remembered_head_size))
+
+    server = await serve(app_with(("GET", "/", limit), handler_args=handler_args))
+    conn = await server.connect()
+    for _ in range(2):  # the same request twice: with or without reuse, the same answer
+        await conn.send(b"GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n\r\n")
+        assert (await conn.read_response()).endswith(b"\r\n\r\n" + kept)

@@ -76,6 +76,7 @@ class RequestHandler(asyncio.Protocol):
         max_line_size: int = 8190,
         max_field_size: int = 8190,
         max_headers: int = 128,
+        max_remembered_head_size: int = 4096,
         max_pipelined_requests: int = 32,
         lingering_time: float = 10.0,
         lingering_bytes: int = 16 * 1024 * 1024,
@@ -100,7 +101,10 @@ class RequestHandler(asyncio.Protocol):
         )
         self._parser = RequestParser(
             Limits(
-                max_line_size=max_line_size, max_field_size=max_field_size, max_headers=max_headers
+                max_line_size=max_line_size,
+                max_field_size=max_field_size,
+                max_headers=max_headers,
+                max_remembered_head_size=max_remembered_head_size,
             )
         )
         self._keepalive_timeout = keepalive_timeout

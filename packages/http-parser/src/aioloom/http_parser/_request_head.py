@@ -52,18 +52,11 @@ def split_request_head(head: bytes, limits: Limits) -> SplitHead | None:
     items = marked.split(": ")
     lines = len(marked) - len(text)
     start = items[0]
-    try:
-        method, target, version_text = start.split(" ")
-    except ValueError:
-        return None
+    line = _split_line(start, limits)  # (controls are already excluded)
     if (
-        len(items) != 2 * lines + 1
-        or version_text not in _VERSIONS
-        or not target
-        or not target.isascii()  # controls and spaces are already excluded
-        or (method not in KNOWN_METHODS and TOKEN.fullmatch(method) is None)
+        line is None
+        or len(items) != 2 * lines + 1
         or lines > limits.max_headers
-        or len(start) > limits.max_line_size
         or len(head) - len(start) > limits.max_field_size  # start is ASCII
     ):
         return None
@@ -80,7 +73,26 @@ def split_request_head(head: bytes, limits: Limits) -> SplitHead | None:
         pairs.append((key, value))
         if special is not None:
             specials.append(special)
-    return method, target, _VERSIONS[version_text], CIMultiDict(pairs), specials
+    return *line, CIMultiDict(pairs), specials
+
+
+def _split_line(start: str, limits: Limits) -> tuple[str, str, HttpVersion] | None:
+    """Method, target and version of a request line without control bytes, if
+    it has the common shape (single spaces, an ASCII target, a known version)."""
+    try:
+        method, target, version_text = start.split(" ")
+    except ValueError:
+        return None
+    version = _VERSIONS.get(version_text)
+    if (
+        version is None
+        or not target
+        or not target.isascii()
+        or (method not in KNOWN_METHODS and TOKEN.fullmatch(method) is None)
+        or len(start) > limits.max_line_size
+    ):
+        return None
+    return method, target, version
 
 
 def _other_field(marked_name: str) -> tuple[str, str | None] | None:
@@ -98,24 +110,15 @@ def _other_field(marked_name: str) -> tuple[str, str | None] | None:
 def split_request_line(line: bytes, limits: Limits) -> tuple[str, str, HttpVersion] | None:
     """Method, target and version of a common request line (no CRLF), or None.
 
-    It takes a subset of what ``split_request_head`` takes (printable ASCII,
-    single spaces, a known version), so a line it accepts gets the same result
-    in the full paths. None only means: use them.
+    The same checks as the request line of ``split_request_head``, so a line it
+    accepts gets the same result in the full paths. None only means: use them.
     """
     if len(line) > limits.max_line_size:
         return None
     try:
         text = line.decode("ascii")
-        method, target, version_text = text.split(" ")
-    except ValueError:  # (UnicodeDecodeError is one) not ASCII, or not three parts
+    except UnicodeDecodeError:
         return None
     if not text.isprintable():  # no control byte, CR, LF or HTAB
         return None
-    version = _VERSIONS.get(version_text)
-    if (
-        version is None
-        or not target
-        or (method not in KNOWN_METHODS and TOKEN.fullmatch(method) is None)
-    ):
-        return None
-    return method, target, version
+    return _split_line(text, limits)

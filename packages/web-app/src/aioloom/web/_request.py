@@ -106,6 +106,11 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
     # itself would make every request a cycle for the garbage collector). A
     # response prepared with a clone still belongs to that request, to no other.
     _origin: BaseRequest | None = None
+
+    def _as_received(self) -> BaseRequest:
+        """This request, or for a clone the request it was cloned from."""
+        return self if self._origin is None else self._origin
+
     _scheme: str | None = None
     _host: str | None = None
     _remote: str | None = None
@@ -174,7 +179,7 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
             clone._client_max_size = client_max_size
         clone._read_bytes = self._read_bytes
         clone._post = self._post
-        clone._origin = self if self._origin is None else self._origin
+        clone._origin = self._as_received()
         return clone
 
     def _clone_with(self, head: RequestHead) -> BaseRequest:

@@ -321,11 +321,7 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
     def _check_owner(self, request: BaseRequest) -> None:
         """One request, one response: refuse a response started for another request."""
         mine = self._request
-        if mine is None:
-            return
-        if (mine if mine._origin is None else mine._origin) is not (
-            request if request._origin is None else request._origin
-        ):
+        if mine is not None and mine._as_received() is not request._as_received():
             raise RuntimeError(
                 "this response was already sent for another request; "
                 "create a new response object for every request"
@@ -355,7 +351,7 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
             await self._apply_compression(request, writer)
         writer.set_head(self._serialize_head(request, writer))
         self._writer = writer
-        (request if request._origin is None else request._origin)._prepared_response = self
+        request._as_received()._prepared_response = self
         return writer
 
     async def _apply_compression(self, request: BaseRequest, writer: StreamWriter) -> None:

@@ -76,7 +76,10 @@ def plain_head(key: PlainKey) -> PlainHead | None:
 
 
 def remember_plain_head(key: PlainKey, head: bytes, headers: CIMultiDict[str]) -> None:
-    """Remember a head just serialized (with the current Date) from ``headers``."""
+    """Remember a head just serialized (with the current Date) from ``headers``.
+
+    They held only the Content-Type before: every line after it was added.
+    """
     if len(head) > _MAX_CACHED_HEAD:
         return
     if len(_plain) >= _MAX_ENTRIES:

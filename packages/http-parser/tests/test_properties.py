@@ -9,6 +9,7 @@ from typing import Any
 import h11
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from yarl import URL
 
 from aioloom.http_parser import (
     Body,
@@ -165,3 +166,25 @@ def test_same_result_as_h11(item: tuple[bytes, dict[str, Any]]) -> None:
     assert isinstance(events[-1], EndOfMessage)
     ours = (head.method, head.target, list(head.headers.items()), body)
     assert ours == h11_parse(wire)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(PCHARS, max_size=30),
+    st.one_of(st.none(), st.text(PCHARS + "?", max_size=15)),
+    st.one_of(st.none(), st.text(PCHARS + "?#", max_size=15)),
+)
+def test_raw_path_and_lazy_url_match_the_eager_build(
+    path: str, query: str | None, fragment: str | None
+) -> None:
+    # The parser no longer builds an origin-form URL; what it reports must be what
+    # building it says (raw_path is what routers match).
+    target = "/" + path + ("" if query is None else "?" + query)
+    target += "" if fragment is None else "#" + fragment
+    (head, _) = RequestParser().feed(b"GET %s HTTP/1.1\r\n\r\n" % target.encode())
+    rest, _, frag = target.partition("#")
+    raw_path, _, raw_query = rest.partition("?")
+    eager = URL.build(path=raw_path, query_string=raw_query, fragment=frag, encoded=True)
+    assert head.raw_path == eager.raw_path
+    assert str(head.url) == str(eager)
+    assert head.url.raw_path == head.raw_path

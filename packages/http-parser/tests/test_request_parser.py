@@ -10,6 +10,8 @@ import zlib
 from typing import Any
 
 import pytest
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 from aioloom.http_parser import (
     HTTP10,
@@ -571,9 +573,79 @@ def test_url_cache_is_bounded_and_keyed_by_the_exact_target() -> None:
 
     cache_info = _url.origin_form_url.cache_info
     for i in range(_url.URL_CACHE_SIZE * 2):
-        RequestParser().feed(b"GET /p%d HTTP/1.1\r\n\r\n" % i)
+        assert RequestParser().feed(b"GET /p%d HTTP/1.1\r\n\r\n" % i)[0].url.path == f"/p{i}"
     assert cache_info().currsize <= _url.URL_CACHE_SIZE
     a = _head_summary(b"GET /%7e?q HTTP/1.1\r\n\r\n")[2]
     b = _head_summary(b"GET /~?q HTTP/1.1\r\n\r\n")[2]
     assert a.raw_path == "/%7e"
     assert b.raw_path == "/~"
+
+
+# -- the URL of an origin-form target is built when first read -----------------
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/",
+        "/a/b",
+        "/a?b=c",
+        "/a#frag",
+        "/a?b#c?d",
+        "/a#b?c",
+        "/%D0%BF?q=%20#f",
+        "/a:b/c:d",
+        "//double/slash",
+        "/?",
+        "/#",
+    ],
+)
+def test_lazy_url_is_the_url_aiohttp_builds(target: str) -> None:
+    (head, _) = parse(b"GET %s HTTP/1.1\r\n\r\n" % target.encode())
+    assert head._url is None  # nothing built while parsing
+    rest, _, fragment = target.partition("#")
+    path, _, query = rest.partition("?")
+    expected = URL.build(path=path, query_string=query, fragment=fragment, encoded=True)
+    assert head.raw_path == expected.raw_path == path
+    url = head.url
+    assert (str(url), url.raw_path, url.raw_query_string, url.raw_fragment) == (
+        str(expected),
+        expected.raw_path,
+        expected.raw_query_string,
+        expected.raw_fragment,
+    )
+    assert head.url is url  # built once
+
+
+def test_other_target_forms_get_their_url_while_parsing() -> None:
+    (head, _) = parse(b"GET http://example.com/p?q HTTP/1.1\r\n\r\n")
+    assert head._url is not None
+    assert head.raw_path == head.url.raw_path == "/p"
+    (head, _) = parse(b"OPTIONS * HTTP/1.1\r\n\r\n")
+    assert head.raw_path == head.url.raw_path
+    (head, _) = parse(b"CONNECT example.com:443 HTTP/1.1\r\n\r\n")
+    assert head.url.raw_host == "example.com"
+    assert head.raw_path == head.url.raw_path
+
+
+def test_request_head_constructor_and_replace_keep_the_url() -> None:
+    import dataclasses
+
+    headers: CIMultiDictProxy[str] = CIMultiDictProxy(CIMultiDict())
+    args = ("GET", "/a b", HTTP10, headers, True, False, False, False, None)
+    built = RequestHead(*args)
+    assert built.raw_path == "/a b"
+    assert built.url == URL.build(path="/a b", encoded=True)
+    given = RequestHead(*args, url=URL("/a b"))  # a URL not built from the target is kept
+    assert given.raw_path == "/a%20b"
+    assert given.url.raw_path == "/a%20b"
+    assert built != given  # they route differently
+    assert built == RequestHead(*args, url=built.url)  # the URL itself is not compared
+    replaced = dataclasses.replace(given, method="POST", url=given.url)
+    assert (replaced.method, replaced.url, replaced.raw_path) == ("POST", given.url, "/a%20b")
+    with pytest.raises(ValueError, match="not origin-form: pass its url"):
+        RequestHead("OPTIONS", "*", HTTP10, headers, True, False, False, False, None)
+    absolute = URL("http://h/p")
+    assert RequestHead("GET", "http://h/p", *args[2:], url=absolute).raw_path == "/p"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.raw_path = "/x"  # type: ignore[misc]

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from hmac import compare_digest
 
 from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 from ._abnf import (
     HEAD_CHECK_TABLE,
@@ -36,7 +37,7 @@ from ._framing import (
 from ._limits import Limits
 from ._machine import CHUNKED, LENGTH, NO_BODY, Framing, MessageParser
 from ._request_head import split_request_head, split_request_line
-from ._url import origin_form_url, target_to_url
+from ._url import origin_form_path, target_to_url
 
 __all__ = ["RequestParser", "DEFAULT_UPGRADE_PROTOCOLS"]
 
@@ -183,10 +184,15 @@ class RequestParser(MessageParser):
         ``SPECIAL_NAMES``, in order. Fields are looked up by lower-case
         names: the CIMultiDict then need not lower-case the name first.
         """
+        url: URL | None
         if target[0] == "/" and method != "CONNECT":
-            url = origin_form_url(target)
+            url = None  # origin-form: RequestHead builds the URL when it is first read
+            raw_path = target
+            if "?" in target or "#" in target:
+                raw_path = origin_form_path(target)
         else:
-            url = target_to_url(method, target)
+            url = target_to_url(method, target)  # validates the other forms now
+            raw_path = url.raw_path
         close = version is HTTP10
         upgrade = chunked = expect = False
         length: int | None = None
@@ -249,6 +255,7 @@ class RequestParser(MessageParser):
         event = make_request_head(
             method,
             target,
+            raw_path,
             url,
             version,
             CIMultiDictProxy(fields),

@@ -14,7 +14,7 @@ from yarl import URL
 
 from ._errors import BadRequest
 
-__all__ = ["target_to_url", "origin_form_url", "URL_CACHE_SIZE"]
+__all__ = ["target_to_url", "origin_form_path", "origin_form_url", "URL_CACHE_SIZE"]
 
 # URLs are immutable, and a client tends to repeat its targets: the URLs of
 # the last origin-form targets are kept, keyed by the exact target string.
@@ -33,6 +33,15 @@ def origin_form_url(target: str) -> URL:
         return URL.build(path=path, query_string=query, fragment=fragment, encoded=True)
     except ValueError as exc:
         raise BadRequest(f"invalid request target {target!r}: {exc}") from None
+
+
+def origin_form_path(target: str) -> str:
+    """``origin_form_url(target).raw_path``, without building the URL."""
+    if "?" in target:
+        target = target.partition("?")[0]
+    if "#" in target:
+        target = target.partition("#")[0]
+    return target
 
 
 def target_to_url(method: str, target: str) -> URL:

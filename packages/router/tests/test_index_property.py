@@ -211,3 +211,40 @@ def test_compiled_index_asks_resource_subclasses() -> None:
     assert router.resolve_path("GET", "/d/x").handler == "h0"
     assert router.resolve_path("GET", "/d/b").handler == "h2"  # the subclass said no
     assert router.resolve_path("GET", "/e/b").handler == "h3"  # this one too
+
+
+def test_compiled_index_answers_literal_prefix_then_variable_without_a_walk() -> None:
+    router: UrlDispatcher[str] = UrlDispatcher()
+    for i in range(100):
+        router.add_get(f"/r{i}/{{x}}", f"r{i}")
+    router.add_get("/users/me", "me")
+    router.add_get("/users/{id}", "user")
+    router.add_post("/users/{uid}", "new user")
+    router.add_get("/a/b/{v}", "deep")
+    router.add_get("/a/{v}/c", "other")  # "/a" has a variable child: "/a/b" is no tail
+    router.freeze()
+    index = router._index
+    assert {"/users", "/r7"} <= set(index._tails)
+    assert "/a/b" not in index._tails
+    cases = {
+        ("GET", "/users/42"): ("user", {"id": "42"}, 200),
+        ("POST", "/users/a%20b"): ("new user", {"uid": "a b"}, 200),
+        ("GET", "/users/me"): ("me", {}, 200),  # the literal child wins, the usual way
+        ("DELETE", "/users/42"): (None, {}, 405),
+        ("GET", "/r99/x"): ("r99", {"x": "x"}, 200),
+        ("GET", "/a/b/x"): ("deep", {"v": "x"}, 200),
+    }
+    for (method, path), (handler, variables, status) in cases.items():
+        match = router.resolve_path(method, path)
+        assert (match.handler, dict(match), match.http_status) == (handler, variables, status)
+    # What the tail shortcut leaves to the walk: empty or braced last segments.
+    assert index.resolve("GET", "/users/") is not None
+    assert router.resolve_path("GET", "/users/").http_status == 404
+    assert index.resolve("GET", "/users/{x}") is None
+    assert index.resolve("GET", "/users/x}") is None
+    slugs: UrlDispatcher[str] = UrlDispatcher()
+    slugs.add_get("/{slug}", "slug")
+    slugs.freeze()
+    assert "" in slugs._index._tails
+    assert dict(slugs.resolve_path("GET", "/about")) == {"slug": "about"}
+    assert slugs.resolve_path("GET", "about").http_status == 404  # not "/about"

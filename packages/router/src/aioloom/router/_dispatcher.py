@@ -69,27 +69,29 @@ class UrlDispatcher(Mapping[str, AbstractResource[H]]):
     # -- resolution ------------------------------------------------------------------
     def resolve(self, request: Routable) -> MatchInfo[H]:
         """Match a request (``method``, ``rel_url.raw_path``; ``host`` for domains)."""
-        fast = self._fast
-        if fast is None:
-            return self.resolve_nested(request, request.method, request.rel_url.raw_path)
-        # frozen, no domains: the compiled index answers most paths
-        method = request.method
-        path = request.rel_url.raw_path
-        match = fast(method, path)
-        return self._scan(request, method, path) if match is None else match
+        return self.resolve_parts(request, request.method, request.rel_url.raw_path)
 
     def resolve_path(self, method: str, path: str, *, host: str | None = None) -> MatchInfo[H]:
         """Match an encoded path directly (adapters, tools); same result as resolve()."""
         fast = self._fast
         if fast is None:
-            return self.resolve_nested(_PathRequest(method, path, host), method, path)
+            return self.resolve_parts(_PathRequest(method, path, host), method, path)
         match = fast(method, path)
         return (
             self._scan(_PathRequest(method, path, host), method, path) if match is None else match
         )
 
-    def resolve_nested(self, request: Routable, method: str, path: str) -> MatchInfo[H]:
-        """Resolution with method and path already extracted (used by nested resources)."""
+    def resolve_parts(self, request: Routable, method: str, path: str) -> MatchInfo[H]:
+        """Match ``request`` by a method and encoded path the caller already has.
+
+        A server has both from the parsed request line (no URL need be built for
+        routing); a prefix resource passes what is left of the path. ``request``
+        is still handed to resources that look at more (domains, custom ones).
+        """
+        fast = self._fast
+        if fast is not None:  # frozen, no domains: the compiled index answers most paths
+            match = fast(method, path)
+            return self._scan(request, method, path) if match is None else match
         if self._dirty:
             self._rebuild()
         allowed: frozenset[str] | None = None

@@ -30,7 +30,7 @@ from operator import itemgetter
 from typing import Generic, TypeVar
 
 from ._abc import AbstractResource
-from ._match import MatchInfo, blank_match
+from ._match import MatchInfo, new_match
 from ._pattern import Segment
 from ._quoting import unquote_path
 from ._routes import DynamicResource, PlainResource, Resource, Route, _PatternResource
@@ -157,6 +157,7 @@ class RouteIndex(Generic[H]):
         for path in plain_paths:
             self._exact[path] = self._walk(path)
         self._plans: dict[str, _Plan[H]] = {}
+        self._tails: dict[str, tuple[dict[str, _Node[H]], _Node[H]]] = {}
         self._start: _Node[H] = _Node()
         self._start.literal[""] = root
         self.compiled = compiled
@@ -168,6 +169,7 @@ class RouteIndex(Generic[H]):
                 if plan is not None:
                     self._plans[path] = plan
             _compile(root, clean=True)
+            self._tails = _tails(root)
 
     def resolve(self, method: str, path: str) -> MatchInfo[H] | None:
         """The answer (compiled index), or None: use ``candidates`` instead."""
@@ -176,49 +178,56 @@ class RouteIndex(Generic[H]):
             answer = plan.answers.get(method, plan.default)
             if answer is None:
                 return _unanswered(plan)
-            match: MatchInfo[H] = blank_match()
+            match: MatchInfo[H] = new_match(answer.route)
             if answer.variables:
                 match.update(answer.variables)
-            match.route = answer.route
-            match.http_status = 200
-            match.allowed_methods = _NO_METHODS
             return match
-        node = self._start  # its only child, "", is the root: paths start with '/'
-        segments = path.split("/")
-        for segment in segments:
-            if not node.step:
-                return None
-            child = node.literal.get(segment)
-            if child is None:
-                child = node.any
-                if child is None or not segment:
-                    if node.final:
-                        match = blank_match()
-                        match.route = None
-                        match.http_status = 404
-                        match.allowed_methods = _NO_METHODS
-                        return match
+        # "/prefix/{var}", the commonest dynamic shape: literals, then one variable last
+        prefix, slash, last = path.rpartition("/")
+        tail = self._tails.get(prefix)
+        segments: list[str] | None = None
+        if (
+            tail is not None
+            and slash  # ("a" is not "/a")
+            and last
+            and last not in tail[0]
+            and "{" not in last
+            and "}" not in last
+        ):
+            node = tail[1]
+        else:
+            node = self._start  # its only child, "", is the root: paths start with '/'
+            segments = path.split("/")
+            for segment in segments:
+                if not node.step:
                     return None
-                if "{" in segment or "}" in segment:
-                    return None  # not a default variable's value: let the regexes decide
-            elif segment and node.any is not None:
-                return None  # both branches match: merge them the slow way
-            node = child
-        if not node.final:
-            return None
+                child = node.literal.get(segment)
+                if child is None:
+                    child = node.any
+                    if child is None or not segment:
+                        return new_match(None, 404) if node.final else None
+                    if "{" in segment or "}" in segment:
+                        return None  # not a default variable's value: let the regexes decide
+                elif segment and node.any is not None:
+                    return None  # both branches match: merge them the slow way
+                node = child
+            if not node.final:
+                return None
         plan = node.plan
         if plan is None:
             return _unanswered(None)
         answer = plan.answers.get(method, plan.default)
         if answer is None:
             return _unanswered(plan)
-        match = blank_match()
-        for position, name in answer.positions:
-            value = segments[position]
-            match[name] = unquote_path(value) if "%" in value else value
-        match.route = answer.route
-        match.http_status = 200
-        match.allowed_methods = _NO_METHODS
+        match = new_match(answer.route)
+        if segments is None:  # a tail: every variable is the last segment
+            value = unquote_path(last) if "%" in last else last
+            for _, name in answer.positions:
+                match[name] = value
+        else:
+            for position, name in answer.positions:
+                value = segments[position]
+                match[name] = unquote_path(value) if "%" in value else value
         return match
 
     def candidates(self, path: str) -> list[Entry[H]]:
@@ -287,15 +296,9 @@ class RouteIndex(Generic[H]):
 
 def _unanswered(plan: _Plan[H] | None) -> MatchInfo[H]:
     """405 when resources matched the path but not the method, else 404."""
-    match: MatchInfo[H] = blank_match()
-    match.route = None
     if plan is not None and plan.allowed:
-        match.http_status = 405
-        match.allowed_methods = plan.allowed
-    else:
-        match.http_status = 404
-        match.allowed_methods = _NO_METHODS
-    return match
+        return new_match(None, 405, plan.allowed)
+    return new_match(None, 404)
 
 
 def _plain_plan(path: str, entries: list[Entry[H]]) -> _Plan[H] | None:
@@ -333,6 +336,30 @@ def _compile(node: _Node[H], *, clean: bool) -> None:
     if node.any is not None:
         _compile(node.any, clean=clean)
     # regex children are never walked by resolve(): their step/final stay False
+
+
+def _tails(root: _Node[H]) -> dict[str, tuple[dict[str, _Node[H]], _Node[H]]]:
+    """Where resolve() may answer "/literal/.../{var}" paths without walking.
+
+    Keyed by the literal prefix, for every node reached from the root through
+    literal edges only, with no variable branch along the way (a literal and a
+    variable branch both matching is decided by order), whose variable child is
+    final. The value is the prefix node's literal children (a last segment
+    naming one of them walks the usual way) and that variable child.
+    """
+    tails: dict[str, tuple[dict[str, _Node[H]], _Node[H]]] = {}
+    pending: list[tuple[str, _Node[H]]] = [("", root)]
+    while pending:
+        prefix, node = pending.pop()
+        if not node.step:
+            continue
+        child = node.any
+        if child is not None:
+            if child.final:
+                tails[prefix] = (node.literal, child)
+            continue  # below a variable branch the literal children overlap it
+        pending.extend((f"{prefix}/{text}", below) for text, below in node.literal.items())
+    return tails
 
 
 def _merge(found: list[list[Entry[H]]]) -> list[Entry[H]]:

@@ -9,7 +9,7 @@ from ._protocols import ExpectHandler
 if TYPE_CHECKING:  # annotations only: _routes imports this module at runtime
     from ._routes import Route
 
-__all__ = ["MatchInfo", "blank_match"]
+__all__ = ["MatchInfo", "new_match"]
 
 H = TypeVar("H")
 
@@ -93,11 +93,19 @@ class MatchInfo(dict[str, str], Generic[H]):
 
 
 _new = MatchInfo.__new__
+_NO_METHODS: frozenset[str] = frozenset()
 
 
-def blank_match() -> MatchInfo[H]:
+def new_match(
+    route: Route[H] | None,
+    http_status: int = 200,
+    allowed_methods: frozenset[str] = _NO_METHODS,
+) -> MatchInfo[H]:
     """A MatchInfo without variables, for the index to fill in (skips ``__init__``)."""
     match: MatchInfo[H] = _new(MatchInfo)
+    match.route = route
+    match.http_status = http_status
+    match.allowed_methods = allowed_methods
     match._apps = ()
     match._current_app = None
     match._frozen = False

@@ -33,7 +33,7 @@ class _RouteView(Sized, Protocol[H]):
 class NestedRouter(Protocol[H]):
     """What a nested router must offer (``UrlDispatcher`` does)."""
 
-    def resolve_nested(self, request: Routable, method: str, path: str) -> MatchInfo[H]: ...
+    def resolve_parts(self, request: Routable, method: str, path: str) -> MatchInfo[H]: ...
 
     def add_prefix(self, prefix: str) -> None: ...
 
@@ -57,7 +57,7 @@ class _NestedResource(AbstractResource[H]):
         return self._owner
 
     def _final(self, request: Routable, method: str, path: str) -> Resolution[H]:
-        match = self._router.resolve_nested(request, method, path)
+        match = self._router.resolve_parts(request, method, path)
         if self._owner is not None:
             match.add_app(self._owner)
         return match, match.allowed_methods

@@ -395,3 +395,44 @@ def test_application_defaults() -> None:
     router = web.UrlDispatcher()
     assert web.Application(router=router).router is router
     assert web.Application(debug=True).debug is True
+
+
+@pytest.mark.asyncio
+async def test_routing_builds_no_url(aioloom_client: AioloomClient) -> None:
+    # The server routes on the parsed request line; a handler that never reads the
+    # URL never pays for one. Reading it later gives the usual URL.
+    built_before_handler: list[object] = []
+
+    async def user(request: web.Request) -> web.Response:
+        built_before_handler.append(request._head._url)
+        return web.Response(
+            text=f"{request.match_info['id']}|{request.path}|{request.query_string}"
+        )
+
+    app = web.Application()
+    app.router.add_get("/users/{id}", user)
+    client = await aioloom_client(app)
+    resp = await client.get("/users/a%20b?x=1")
+    assert await resp.text() == "a b|/users/a b|x=1"
+    assert built_before_handler == [None]
+
+
+@pytest.mark.asyncio
+async def test_a_router_overriding_resolve_is_asked(aioloom_client: AioloomClient) -> None:
+    asked: list[str] = []
+
+    class RecordingRouter(web.UrlDispatcher):
+        def resolve(self, request: Any) -> Any:
+            asked.append(request.rel_url.raw_path)
+            return super().resolve(request)
+
+    app = web.Application(router=RecordingRouter())
+
+    async def hello(request: web.Request) -> web.Response:
+        return web.Response(text="hi")
+
+    app.router.add_get("/hello", hello)
+    client = await aioloom_client(app)
+    resp = await client.get("/hello")
+    assert await resp.text() == "hi"
+    assert asked == ["/hello"]

@@ -61,6 +61,9 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         router: UrlDispatcher | None = None,
     ) -> None:
         self._router = router if router is not None else UrlDispatcher()
+        # A router that overrides resolve() is asked through it; ours is given the
+        # method and path from the parsed request line.
+        self._routes_parts = type(self._router).resolve is UrlDispatcher.resolve
         self.logger = logger
         self._debug = debug
         self._handler_args = dict(handler_args or {})
@@ -221,7 +224,12 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         A plain function, not a coroutine: one coroutine frame less per request.
         The server checks that the response is not another request's.
         """
-        match_info: MatchInfo[Handler] = self._router.resolve(request)
+        head = request._head
+        match_info: MatchInfo[Handler] = (
+            self._router.resolve_parts(request, head.method, head.raw_path)  # no URL built
+            if self._routes_parts
+            else self._router.resolve(request)
+        )
         match_info.add_app(self)
         match_info.freeze()
         request._match_info = match_info
@@ -230,7 +238,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         if dispatch is None or dispatch[0] != apps:
             dispatch = self._dispatch_for(match_info, apps)  # type: ignore[arg-type]
         _, chain, request._prepare_hooks = dispatch
-        if _EXPECT in request._head.headers:
+        if _EXPECT in head.headers:
             return expect_then_run(request, match_info, chain)
         return chain(request)
 

@@ -169,6 +169,8 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
                 raise ValueError("rel_url must be a relative URL")
             changes["url"] = url
             changes["target"] = str(url)
+        else:
+            changes["url"] = self._head.url  # (replace() would rebuild it from the target)
         if headers is not None:
             changes["headers"] = CIMultiDictProxy(CIMultiDict(headers))
         clone = self._clone_with(dataclasses.replace(self._head, **changes))

@@ -340,6 +340,15 @@ def test_match_info_apps_chain() -> None:
         match.current_app = "other"
     assert repr(match) == "<MatchInfo {}: <Route GET / -> 'x'>>"
     assert repr(resolve(router, "GET", "/no")) == "<MatchInfo 404>"
+    # finish(): add_app + freeze in one call, returning the final chain
+    nested = resolve(router, "GET", "/")
+    nested.add_app("inner")
+    assert nested.finish("root") == ("root", "inner") == nested.apps
+    assert (nested.current_app, nested.frozen) == ("inner", True)
+    with pytest.raises(RuntimeError, match="freeze"):
+        nested.finish("again")
+    plain = resolve(router, "GET", "/")
+    assert (plain.finish("root"), plain.current_app) == (("root",), "root")
 
 
 def test_add_resource_rejects_relative_paths() -> None:

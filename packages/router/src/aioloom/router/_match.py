@@ -24,7 +24,7 @@ class MatchInfo(dict[str, str], Generic[H]):
     ``apps`` is the chain of owners (e.g. applications) whose routers were
     traversed, outermost first; ``current_app`` starts as the innermost one. The
     router adds the owners of nested routers; the caller adds the root owner with
-    ``add_app`` and then calls ``freeze``.
+    ``add_app`` and then calls ``freeze`` (or does both with ``finish``).
     """
 
     __slots__ = ("_apps", "_current_app", "_frozen", "allowed_methods", "http_status", "route")
@@ -78,6 +78,17 @@ class MatchInfo(dict[str, str], Generic[H]):
 
     def freeze(self) -> None:
         self._frozen = True
+
+    def finish(self, owner: object) -> tuple[object, ...]:
+        """``add_app(owner)`` then ``freeze()`` in one call: the chain it returns
+        (``apps``) is final. The caller's last step, with the outermost owner."""
+        if self._frozen:
+            raise RuntimeError("cannot change the apps chain after freeze()")
+        if self._current_app is None:
+            self._current_app = owner
+        self._apps = apps = (owner, *self._apps)
+        self._frozen = True
+        return apps
 
     @property
     def frozen(self) -> bool:

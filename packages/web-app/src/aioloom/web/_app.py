@@ -230,10 +230,8 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
             if self._routes_parts
             else self._router.resolve(request)
         )
-        match_info.add_app(self)
-        match_info.freeze()
+        apps = match_info.finish(self)
         request._match_info = match_info
-        apps = match_info.apps
         dispatch = self._dispatch.get(match_info.route)
         if dispatch is None or dispatch[0] != apps:
             dispatch = self._dispatch_for(match_info, apps)  # type: ignore[arg-type]

@@ -64,8 +64,57 @@ class ConnectionInfo(WriteTarget, Protocol):
     def transport(self) -> asyncio.Transport | None: ...
 
 
+def _receive(
+    request: BaseRequest,
+    head: RequestHead,
+    payload: StreamReader,
+    connection: ConnectionInfo,
+    client_max_size: int,
+) -> None:
+    """What every request needs; everything else is a class-level default until used."""
+    request._head = head
+    request._payload = payload
+    request._connection = connection
+    request._client_max_size = client_max_size
+    version = head.version
+    if version is HTTP11:  # the parser's constant: skip the lookup
+        request._version = HttpVersion11
+    else:
+        key = (version.major, version.minor)
+        request._version = _VERSIONS.get(key) or _version(*key)
+
+
+R = TypeVar("R", bound="BaseRequest")
+
+
+def make_request_factory(
+    cls: type[R], *, client_max_size: int = 1024**2
+) -> Callable[[RequestHead, StreamReader, ConnectionInfo], R]:
+    """Makes the server's requests of ``cls`` without calling ``cls(...)``.
+
+    Calling a class with keywords costs CPython 3.11 two conversions of the
+    keywords (about 0.2 µs of a 20 µs request); the server's requests need only
+    ``_receive``.
+    """
+    new = cls.__new__
+
+    def make(head: RequestHead, payload: StreamReader, connection: ConnectionInfo) -> R:
+        request = new(cls)
+        _receive(request, head, payload, connection, client_max_size)
+        return request
+
+    return make
+
+
 class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
     """One HTTP request: parsed head, streamed body, and per-request storage."""
+
+    # set by _receive (every request has them)
+    _head: RequestHead
+    _payload: StreamReader
+    _connection: ConnectionInfo
+    _client_max_size: int
+    _version: HttpVersion
 
     def __init__(
         self,
@@ -80,13 +129,8 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
         host: str | None = None,
         remote: str | None = None,
     ) -> None:
-        # One request per HTTP request: only what every request needs is set here;
-        # the rest are class-level defaults, replaced on first use.
-        self._head = head
-        self._payload = payload
-        self._connection = connection
+        _receive(self, head, payload, connection, client_max_size)
         self._task = task
-        self._client_max_size = client_max_size
         if state is not None:
             self._state_dict = state
         if scheme is not None:
@@ -95,12 +139,8 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
             self._host = host
         if remote is not None:
             self._remote = remote
-        version = head.version
-        if version is HTTP11:  # the parser's constant: skip the lookup
-            self._version = HttpVersion11
-        else:
-            key = (version.major, version.minor)
-            self._version = _VERSIONS.get(key) or _version(*key)
+
+    _task: asyncio.Task[Any] | None = None  # (the server sets it when the handler starts)
 
     # A clone's request as received (None on that request itself: a reference to
     # itself would make every request a cycle for the garbage collector). A

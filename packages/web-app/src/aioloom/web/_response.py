@@ -68,6 +68,19 @@ def _reason(status: int) -> str:
     return _REASONS.get(status, "")
 
 
+def _start_head(
+    response: StreamResponse, status: int, reason: str | None, headers: Mapping[str, str] | None
+) -> None:
+    """A response per request: only the headers and status are set here; the rest
+    are class-level defaults until first changed."""
+    response._headers = CIMultiDict(headers) if headers else CIMultiDict()
+    if reason is None:
+        response._status = status = int(status)
+        response._reason = _REASONS.get(status, "")
+    else:
+        response.set_status(status, reason)
+
+
 class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
     """A response whose body the handler writes piece by piece after ``prepare``.
 
@@ -77,6 +90,9 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
     """
 
     _body_expected = True
+    _headers: CIMultiDict[str]
+    _status: int
+    _reason: str
 
     def __init__(
         self,
@@ -85,14 +101,7 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         reason: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        # A response per request: only the headers and status are set here; the
-        # rest are class-level defaults until first changed.
-        self._headers: CIMultiDict[str] = CIMultiDict(headers) if headers else CIMultiDict()
-        if reason is None:
-            self._status = status = int(status)
-            self._reason = _REASONS.get(status, "")
-        else:
-            self.set_status(status, reason)
+        _start_head(self, status, reason, headers)
 
     _cookies_dict: dict[str, Morsel[str]] | None = None
     _state_dict: dict[str | ResponseKey[Any], Any] | None = None
@@ -523,7 +532,7 @@ class Response(StreamResponse):
     ) -> None:
         if body is not None and text is not None:
             raise ValueError("body and text are not allowed together")
-        super().__init__(status=status, reason=reason, headers=headers)
+        _start_head(self, status, reason, headers)  # (StreamResponse.__init__, without super())
         if zlib_executor_size is not None:
             self._zlib_executor_size = zlib_executor_size
         if zlib_executor is not None:

@@ -11,7 +11,7 @@ from aioloom.http_parser import RequestHead
 
 from ._access_log import AbstractAccessLogger, AccessLogger, access_logger
 from ._protocol import RequestHandler
-from ._request import BaseRequest
+from ._request import BaseRequest, make_request_factory
 from ._response import StreamResponse
 from ._streams import StreamReader
 
@@ -36,7 +36,7 @@ class Server:
         **kwargs: Any,
     ) -> None:
         self.handler = handler
-        self.request_factory: RequestFactory = request_factory or self._default_request
+        self.request_factory: RequestFactory = request_factory or make_request_factory(BaseRequest)
         access_log_class: type[AbstractAccessLogger] = kwargs.pop("access_log_class", AccessLogger)
         access_log: logging.Logger | None = kwargs.pop("access_log", access_logger)
         log_format: str = kwargs.pop("access_log_format", AccessLogger.LOG_FORMAT)
@@ -48,11 +48,6 @@ class Server:
         )
         self._connections: dict[RequestHandler, None] = {}
         self.requests_count = 0
-
-    def _default_request(
-        self, head: RequestHead, payload: StreamReader, protocol: RequestHandler
-    ) -> BaseRequest:
-        return BaseRequest(head, payload, protocol)
 
     @property
     def connections(self) -> list[RequestHandler]:

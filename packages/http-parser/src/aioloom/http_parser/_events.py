@@ -106,7 +106,7 @@ class RequestHead:
             raw_path = url.raw_path
         values: tuple[object, ...] = (method, target, version, headers, should_close, upgrade)
         values += (chunked, expect_continue, content_length, compression, raw_path, url)
-        for name, value in zip(_REQUEST_HEAD_SLOTS, values, strict=True):
+        for name, value in zip(RequestHead.__slots__, values, strict=True):  # field order
             object.__setattr__(self, name, value)  # (frozen: the parsers use the builder below)
 
     @property
@@ -171,22 +171,6 @@ Event = RequestHead | ResponseHead | Body | EndOfMessage | UpgradeData
 # layout), store the fields as plain attributes and then become the frozen
 # class. The result is an ordinary, frozen instance of the event class
 # (test_fast_path_events_are_the_frozen_classes).
-_REQUEST_HEAD_SLOTS = (
-    "method",
-    "target",
-    "version",
-    "headers",
-    "should_close",
-    "upgrade",
-    "chunked",
-    "expect_continue",
-    "content_length",
-    "compression",
-    "raw_path",
-    "_url",
-)
-
-
 class _RequestHeadBuilder:
     __slots__ = RequestHead.__slots__
 

@@ -39,12 +39,18 @@ class RouteRegistrar(Protocol[H]):
 
 
 class _PathRequest:
-    __slots__ = ("host", "method", "rel_url")
+    """The request ``resolve_path`` hands to resources that look at more than the path."""
+
+    __slots__ = ("host", "method", "path")
 
     def __init__(self, method: str, path: str, host: str | None) -> None:
         self.method = method
-        self.rel_url = URL.build(path=path, encoded=True)
+        self.path = path
         self.host = host
+
+    @property
+    def rel_url(self) -> URL:  # built only if a resource asks for it
+        return URL.build(path=self.path, encoded=True)
 
 
 class UrlDispatcher(Mapping[str, AbstractResource[H]]):
@@ -73,13 +79,7 @@ class UrlDispatcher(Mapping[str, AbstractResource[H]]):
 
     def resolve_path(self, method: str, path: str, *, host: str | None = None) -> MatchInfo[H]:
         """Match an encoded path directly (adapters, tools); same result as resolve()."""
-        fast = self._fast
-        if fast is None:
-            return self.resolve_parts(_PathRequest(method, path, host), method, path)
-        match = fast(method, path)
-        return (
-            self._scan(_PathRequest(method, path, host), method, path) if match is None else match
-        )
+        return self.resolve_parts(_PathRequest(method, path, host), method, path)
 
     def resolve_parts(self, request: Routable, method: str, path: str) -> MatchInfo[H]:
         """Match ``request`` by a method and encoded path the caller already has.

@@ -15,8 +15,8 @@ import pytest
 
 from aioloom import web
 from aioloom.testing import AioloomClient
-from aioloom.web import _compression
-from aioloom.web._compression import negotiate, parse_accept_encoding
+from aioloom.web.http import _compression
+from aioloom.web.http._compression import negotiate, parse_accept_encoding
 
 pytestmark = pytest.mark.asyncio
 

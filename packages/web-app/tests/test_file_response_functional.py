@@ -384,7 +384,7 @@ async def test_GHSA_69f9_5gxw_wvc2_non_ascii_digits_in_range_are_rejected(
         # never a 206 that read the digit as a number.
         assert status in (b"416", b"400"), raw
     # The request.http_range API refuses them too.
-    from aioloom.web._range import parse_range, select_range
+    from aioloom.web.http._range import parse_range, select_range
 
     with pytest.raises(ValueError, match="range"):
         parse_range(f"bytes={digits}-5")
@@ -394,7 +394,7 @@ async def test_GHSA_69f9_5gxw_wvc2_non_ascii_digits_in_range_are_rejected(
 
 async def test_GHSA_mqqc_3gqh_h2x8_non_ascii_digits_in_range_are_rejected() -> None:
     # The same rule for request.http_range, the API handlers use.
-    from aioloom.web._range import parse_range
+    from aioloom.web.http._range import parse_range
 
     for value in ("bytes=\u0661-\u0662", "bytes=-\u0663", "bytes=\u00b9-2"):
         with pytest.raises(ValueError, match="range"):

@@ -15,9 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aioloom.web import _form
-from aioloom.web._form import FileField, read_form
-from aioloom.web._multipart_errors import (
+from aioloom.web.bodies import _form
+from aioloom.web.bodies._errors import (
     BadContentDisposition,
     FormError,
     MultipartError,
@@ -27,7 +26,8 @@ from aioloom.web._multipart_errors import (
     TooManyParts,
     TruncatedMultipart,
 )
-from aioloom.web._multipart_stream import BodyStream
+from aioloom.web.bodies._form import FileField, read_form
+from aioloom.web.bodies._stream import BodyStream
 
 MiB = 1024 * 1024
 FORM = "multipart/form-data; boundary=bnd"

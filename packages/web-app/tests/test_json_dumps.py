@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aioloom.web import _json
+from aioloom.web.http import _json
 
 json_values = st.recursive(
     st.none()

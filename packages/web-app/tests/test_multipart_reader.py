@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aioloom.web._multipart_errors import (
+from aioloom.web.bodies._errors import (
     BadContentDisposition,
     InvalidBoundary,
     MalformedMultipart,
@@ -24,8 +24,8 @@ from aioloom.web._multipart_errors import (
     TooManyParts,
     TruncatedMultipart,
 )
-from aioloom.web._multipart_reader import BodyPartReader, MultipartReader
-from aioloom.web._multipart_stream import BodyStream
+from aioloom.web.bodies._reader import BodyPartReader, MultipartReader
+from aioloom.web.bodies._stream import BodyStream
 
 
 class MemoryStream:

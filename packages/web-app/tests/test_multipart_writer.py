@@ -12,14 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aioloom.web._content_disposition import (
+from aioloom.web.bodies._content_disposition import (
     content_disposition_filename,
     content_disposition_header,
     parse_content_disposition,
 )
-from aioloom.web._multipart_reader import BodyPartReader, MultipartReader
-from aioloom.web._multipart_stream import BodyStream, ByteWriter
-from aioloom.web._multipart_writer import MultipartWriter
+from aioloom.web.bodies._reader import BodyPartReader, MultipartReader
+from aioloom.web.bodies._stream import BodyStream, ByteWriter
+from aioloom.web.bodies._writer import MultipartWriter
 
 
 class MemoryStream:

@@ -9,8 +9,8 @@ from multidict import CIMultiDict
 
 from aioloom import web
 from aioloom.http_parser import serialize_response_head
-from aioloom.web import _response_head
-from aioloom.web._response_head import response_head
+from aioloom.web.http import _response_head
+from aioloom.web.http._response_head import response_head
 
 from .conftest import ServeFactory
 

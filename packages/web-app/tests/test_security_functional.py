@@ -123,6 +123,6 @@ async def test_GHSA_fh55_r93g_j68g_invalid_cookies_do_not_log(
     ],
 )
 def test_cookie_header_keeps_valid_pairs(header: str, expected: dict[str, str]) -> None:
-    from aioloom.web._cookie_header import parse_cookie_header
+    from aioloom.web.http._cookie_header import parse_cookie_header
 
     assert parse_cookie_header(header) == expected

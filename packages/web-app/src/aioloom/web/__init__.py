@@ -23,28 +23,31 @@ from aioloom.router import (
 )
 from aioloom.websocket import WSCloseCode, WSMessage, WSMsgType
 
-from . import _exceptions
 from .__about__ import __version__
-from ._access_log import AbstractAccessLogger, AccessLogger
-from ._app import Application
-from ._chain_map import ChainMapProxy
-from ._cleanup_ctx import CleanupError
-from ._content_disposition import content_disposition_filename, parse_content_disposition
-from ._exceptions import *  # noqa: F403 - the hierarchy is listed in its __all__
-from ._file_response import FileResponse
-from ._form import FileField
-from ._headers import ETag
-from ._keys import AppKey, NotAppKeyWarning, RequestKey, ResponseKey
-from ._middlewares import middleware, normalize_path_middleware
-from ._multipart_errors import FormError, MultipartError, RequestBodyTooLarge
-from ._multipart_reader import BodyPartReader, MultipartReader
-from ._multipart_writer import BodyPartWriter, MultipartWriter
-from ._protocol import RequestHandler
-from ._request import BaseRequest, HttpVersion, Request
-from ._response import ContentCoding, Response, StreamResponse, json_response
-from ._routing import RouteTableDef, UrlDispatcher
-from ._run_app import run_app
-from ._runner import (
+from .application._app import Application
+from .application._chain_map import ChainMapProxy
+from .application._cleanup_ctx import CleanupError
+from .application._middlewares import middleware, normalize_path_middleware
+from .application._routing import RouteTableDef, UrlDispatcher
+from .application._typedefs import Handler, Middleware
+from .application._view import AbstractView, View
+from .bodies._content_disposition import content_disposition_filename, parse_content_disposition
+from .bodies._errors import FormError, MultipartError, RequestBodyTooLarge
+from .bodies._form import FileField
+from .bodies._reader import BodyPartReader, MultipartReader
+from .bodies._writer import BodyPartWriter, MultipartWriter
+from .files._file_response import FileResponse
+from .http import _exceptions
+from .http._exceptions import *  # noqa: F403 - the hierarchy is listed in its __all__
+from .http._headers import ETag
+from .http._keys import AppKey, NotAppKeyWarning, RequestKey, ResponseKey
+from .http._request import BaseRequest, HttpVersion, Request
+from .http._response import ContentCoding, Response, StreamResponse, json_response
+from .http._streams import StreamReader
+from .server._access_log import AbstractAccessLogger, AccessLogger
+from .server._protocol import RequestHandler
+from .server._run_app import run_app
+from .server._runner import (
     AppRunner,
     BaseRunner,
     BaseSite,
@@ -54,11 +57,8 @@ from ._runner import (
     TCPSite,
     UnixSite,
 )
-from ._server import Server
-from ._streams import StreamReader
-from ._typedefs import Handler, Middleware
-from ._view import AbstractView, View
-from ._websocket import WebSocketReady, WebSocketResponse
+from .server._server import Server
+from .websocket._response import WebSocketReady, WebSocketResponse
 
 UrlMappingMatchInfo = MatchInfo
 

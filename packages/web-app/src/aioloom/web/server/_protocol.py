@@ -1,0 +1,602 @@
+"""The connection protocol: one ``asyncio.Protocol`` per client connection.
+
+Rules, in order of importance:
+* Requests on a connection are answered strictly in order, one handler at a
+  time; each handler runs in its own task, in a fresh copy of the connection's
+  context, so context changes made by one request never reach the next.
+* Parsed but unanswered requests wait in a bounded queue; when it is full,
+  reading from the socket pauses. A request body streams into the handler
+  with the same pause/resume flow control.
+* Every wait has a deadline: the request head (slow clients), the idle
+  keep-alive period, and graceful shutdown.
+* Bad bytes get the parser's 4xx and the connection closes; a handler's bug
+  gets a logged 500. Nothing the client does can raise out of this class.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import time
+import traceback
+from collections import deque
+from collections.abc import Awaitable, Callable
+from functools import partial
+from html import escape
+from typing import TYPE_CHECKING, Protocol, cast
+
+from aioloom.http_parser import (
+    Body,
+    EndOfMessage,
+    HttpParserError,
+    Limits,
+    RequestHead,
+    RequestParser,
+    UpgradeData,
+)
+
+from ..bodies._errors import FormError, RequestBodyTooLarge
+from ..http._exceptions import HTTPBadRequest, HTTPException, HTTPRequestEntityTooLarge
+from ..http._response import Response, StreamResponse
+from ..http._streams import EMPTY_PAYLOAD, StreamReader
+
+if TYPE_CHECKING:
+    from ..http._request import BaseRequest
+    from ._access_log import AbstractAccessLogger
+    from ._server import Server
+
+__all__ = ["RequestHandler", "UpgradeTarget"]
+
+# Bytes read past an upgrade request's head, held until the handler switches.
+_MAX_PENDING_UPGRADE_BYTES = 64 * 1024
+
+server_logger = logging.getLogger("aioloom.web.server")
+
+
+class UpgradeTarget(Protocol):
+    """Who receives the bytes once a connection has switched protocols."""
+
+    def data_received(self, data: bytes) -> None: ...
+    def eof_received(self) -> None: ...
+    def connection_lost(self, exc: BaseException | None) -> None: ...
+    def pause_writing(self) -> None: ...
+    def resume_writing(self) -> None: ...
+
+
+class RequestHandler(asyncio.Protocol):
+    """Turns a byte stream into requests for ``server.handler`` and writes the answers."""
+
+    def __init__(
+        self,
+        server: Server,
+        *,
+        keepalive_timeout: float = 75.0,
+        read_header_timeout: float = 60.0,
+        max_line_size: int = 8190,
+        max_field_size: int = 8190,
+        max_headers: int = 128,
+        max_remembered_head_size: int = 4096,
+        max_pipelined_requests: int = 32,
+        lingering_time: float = 10.0,
+        lingering_bytes: int = 16 * 1024 * 1024,
+        read_bufsize: int = 2**16,
+        access_logger: AbstractAccessLogger | None = None,
+        handler_cancellation: bool = False,
+        debug: bool = False,
+    ) -> None:
+        self._server = server
+        self._loop = loop = asyncio.get_running_loop()
+        # asyncio's loop.time() is time.monotonic() behind a Python call; other
+        # loops (uvloop) keep their own clock, so theirs is used as it is.
+        self._now = time.monotonic if type(loop).time is asyncio.BaseEventLoop.time else loop.time
+        self._make_request = server.request_factory
+        # With no task factory installed, asyncio's loop.create_task only wraps
+        # Task(...) in a Python call; the Task is made directly then (debug mode
+        # keeps create_task: it trims the task's source traceback).
+        self._new_task: Callable[..., asyncio.Task[None]] = (
+            partial(asyncio.Task, loop=loop)
+            if loop.get_task_factory() is None and not loop.get_debug()
+            else loop.create_task
+        )
+        self._parser = RequestParser(
+            Limits(
+                max_line_size=max_line_size,
+                max_field_size=max_field_size,
+                max_headers=max_headers,
+                max_remembered_head_size=max_remembered_head_size,
+            )
+        )
+        self._keepalive_timeout = keepalive_timeout
+        self._read_header_timeout = read_header_timeout
+        self._max_pipelined = max(1, max_pipelined_requests)
+        self._lingering_time = lingering_time
+        self._lingering_bytes = lingering_bytes
+        self._lingering = False
+        self._lingered = 0
+        self._read_bufsize = read_bufsize
+        self._access_logger = access_logger
+        self._handler_cancellation = handler_cancellation
+        self._debug = debug
+
+        self.transport: asyncio.Transport | None = None
+        self._context = contextvars.copy_context()
+        self._queue: deque[BaseRequest] = deque()
+        self._payload: StreamReader | None = None  # body being received now
+        self._task: asyncio.Task[None] | None = None  # handler running now
+        self._reading_paused_by: set[str] = set()
+        self._writing_paused = False
+        self._drain_waiter: asyncio.Future[None] | None = None
+        self._keepalive_handle: asyncio.TimerHandle | None = None
+        self._idle_since: float | None = None
+        self._header_handle: asyncio.TimerHandle | None = None
+        self._close_after_current = False
+        self._upgrade: UpgradeTarget | None = None
+        self._upgrade_buffer = bytearray()
+        self._lost = False
+        self._parsing = False
+        self._pending_error: bytes | None = None
+
+    # -- asyncio.Protocol ----------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # uvloop's transports are not asyncio.Transport subclasses, only alike.
+        self.transport = cast(asyncio.Transport, transport)
+        self._server._connection_made(self)
+        self._arm_keepalive()
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        self._lost = True
+        self._server._connection_lost(self)
+        self._cancel_timers()
+        lost = ConnectionResetError("Connection lost")
+        if self._payload is not None and not self._payload.is_eof():
+            self._payload.set_exception(lost)
+        for request in self._queue:
+            request.content.set_exception(lost)
+        self._queue.clear()
+        waiter = self._drain_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(lost)
+        if self._upgrade is not None:
+            self._upgrade.connection_lost(exc)
+        if self._task is not None and self._handler_cancellation:
+            self._task.cancel()
+        self.transport = None
+
+    def eof_received(self) -> bool | None:
+        if self._lingering:
+            self._close()
+            return None
+        if self._upgrade is not None:
+            self._upgrade.eof_received()
+            return True
+        if self._payload is not None and not self._payload.is_eof():
+            self._payload.set_exception(ConnectionResetError("Connection closed mid-body"))
+        return None  # close the transport once our writes are done
+
+    def pause_writing(self) -> None:
+        self._writing_paused = True
+        if self._upgrade is not None:
+            self._upgrade.pause_writing()
+
+    def resume_writing(self) -> None:
+        self._writing_paused = False
+        if self._upgrade is not None:
+            self._upgrade.resume_writing()
+        waiter = self._drain_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def data_received(self, data: bytes) -> None:
+        if self._upgrade is not None:
+            self._upgrade.data_received(data)
+            return
+        if self._lingering:
+            self._lingered += len(data)
+            if self._lingered > self._lingering_bytes:
+                self._close()
+            return
+        if self._close_after_current and self._task is None and not self._queue:
+            return  # shutting down: ignore new requests on an idle connection
+        self._idle_since = None
+        try:
+            self._parser.receive(data)
+        except HttpParserError as error:
+            self._reject(error)
+            return
+        self._parse_buffered()
+
+    def _parse_buffered(self) -> None:
+        """Parse what the parser holds, starting no more requests than the queue has room for."""
+        if self._parsing:
+            return
+        self._parsing = True
+        parser = self._parser
+        queue = self._queue
+        try:
+            while self._pending_error is None:
+                room = self._max_pipelined - len(queue)
+                try:
+                    events = parser.next_events(room if room > 0 else 0)
+                except HttpParserError as error:
+                    self._reject(error)
+                    break
+                if not events:
+                    break
+                for event in events:
+                    kind = type(event)
+                    if kind is RequestHead:
+                        # A request: queued with its body stream (inline: the hot path).
+                        if self._header_handle is not None:
+                            self._header_handle.cancel()
+                            self._header_handle = None
+                        if event.chunked or event.content_length:  # type: ignore[union-attr]
+                            payload = self._payload = StreamReader(self, limit=self._read_bufsize)
+                        else:
+                            payload = EMPTY_PAYLOAD
+                            self._payload = None
+                        self._server.requests_count += 1
+                        queue.append(self._make_request(event, payload, self))  # type: ignore[arg-type]
+                    elif kind is EndOfMessage:
+                        if self._payload is not None:
+                            self._payload.feed_eof()
+                            self._payload = None
+                    elif kind is Body:
+                        if self._payload is not None:
+                            self._payload.feed_data(event.data)  # type: ignore[union-attr]
+                    elif kind is UpgradeData:  # bytes after an upgrade request's head
+                        self._upgrade_buffer += event.data  # type: ignore[union-attr]
+                        if len(self._upgrade_buffer) > _MAX_PENDING_UPGRADE_BYTES:
+                            self._pause_reading("upgrade")  # until the handler switches
+                if not parser.buffered and parser.error is None:
+                    break  # nothing left: spare the parser a call that finds nothing
+        finally:
+            self._parsing = False
+        if queue:
+            if len(queue) >= self._max_pipelined and parser.buffered:
+                self._pause_reading("pipeline")
+            if self._task is None:
+                self._start_next()
+        elif self._task is None:
+            self._arm_header_deadline()
+
+    # -- flow control -------------------------------------------------------------------
+
+    def _pause_reading(self, reason: str) -> None:
+        if not self._reading_paused_by and self.transport is not None:
+            self.transport.pause_reading()
+        self._reading_paused_by.add(reason)
+
+    def _resume_reading(self, reason: str) -> None:
+        self._reading_paused_by.discard(reason)
+        if not self._reading_paused_by and self.transport is not None and not self._lost:
+            self.transport.resume_reading()
+
+    def pause_reading(self) -> None:
+        """Called by a request body stream that has buffered enough."""
+        self._pause_reading("body")
+
+    def resume_reading(self) -> None:
+        self._resume_reading("body")
+
+    # -- the write side (StreamWriter's target) ----------------------------------------
+
+    def write(self, data: bytes) -> None:
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
+        transport.write(data)
+
+    def writing_paused(self) -> bool:
+        return self._writing_paused
+
+    async def drain(self) -> None:
+        if self._lost:
+            raise ConnectionResetError("Connection lost")
+        if not self._writing_paused:
+            return
+        self._drain_waiter = self._loop.create_future()
+        try:
+            await self._drain_waiter
+        finally:
+            self._drain_waiter = None
+
+    # -- requests -----------------------------------------------------------------------
+
+    def _start_next(self) -> None:
+        if self._lost:
+            return
+        request = self._queue.popleft()
+        if "pipeline" in self._reading_paused_by and len(self._queue) < self._max_pipelined // 2:
+            self._resume_reading("pipeline")
+            self._loop.call_soon(self._parse_buffered)
+        # A fresh copy of the connection's context for every request.
+        self._task = task = self._new_task(self._handle(request), context=self._context.copy())
+        request._task = task
+
+    async def _handle(self, request: BaseRequest) -> None:
+        started = self._now() if self._access_logger is not None else 0.0
+        response: StreamResponse | None = None
+        handler: Callable[[BaseRequest], Awaitable[StreamResponse | None]] = self._server.handler
+        try:
+            try:
+                response = await handler(request)
+                if response is not None and response._request is not None:
+                    response._check_owner(request)  # one response per request
+            except HTTPException as exc:
+                if self._head_already_sent(request, exc):
+                    return
+                response = _fresh(exc)
+            except asyncio.CancelledError:
+                if self._lost:
+                    return
+                raise
+            except ConnectionError:
+                return  # the peer went away mid-request
+            except RequestBodyTooLarge as exc:  # from a handler's streaming multipart read
+                response = _fresh(HTTPRequestEntityTooLarge(exc.max_size, exc.actual_size))
+            except FormError as exc:
+                response = _fresh(HTTPBadRequest(text=f"malformed form: {exc}"))
+            except Exception as exc:
+                if self._head_already_sent(request, exc):
+                    return
+                response = self._error_response(request, exc)
+            if response is None:
+                response = self._error_response(
+                    request, TypeError("the handler returned None instead of a response")
+                )
+            if self._close_after_current or request._head.upgrade:
+                response.force_close()  # tell the client this connection ends here
+            if response._send_now(request):  # the usual case: sent whole, nothing awaited
+                if self._writing_paused:
+                    await self.drain()  # never run ahead of a client that reads slowly
+            else:
+                await self._finish(request, response)
+        except ConnectionError:
+            pass
+        except Exception as exc:  # a failure while sending: nothing more can be said
+            server_logger.exception("Error sending the response: %s", exc)
+            self._close_after_current = True
+        finally:
+            if response is not None and self._access_logger is not None:
+                self._log_access(request, response, self._now() - started)
+            self._task = None
+            if request._cleanups:
+                request._cleanup()
+            # A prepared response and its request point at each other; unlinking
+            # them lets reference counting free both now, not the cycle collector.
+            # (The server's request is the origin of any clone.)
+            if request._prepared_response is not None:
+                request._prepared_response = None
+            self._after_response(request, response)
+
+    def _head_already_sent(self, request: BaseRequest, exc: BaseException) -> bool:
+        """After the head went out no other answer can be given: log, then close."""
+        if request._prepared_response is None:  # (the server's request is the origin)
+            return False
+        server_logger.error(
+            "Error handling request %s %s after the response was started; closing",
+            request.method,
+            request.path,
+            exc_info=exc,
+        )
+        self._close_after_current = True
+        return True
+
+    async def _finish(self, request: BaseRequest, response: StreamResponse) -> None:
+        """Send a response that could not go out in one synchronous write."""
+        if not response.prepared:
+            try:
+                await response.prepare(request)
+            except HTTPException as exc:  # e.g. on_response_prepare rejected it
+                response = _fresh(exc)
+                await response.prepare(request)
+        await response.write_eof()
+
+    def _after_response(self, request: BaseRequest, response: StreamResponse | None) -> None:
+        if self._upgrade is not None:
+            self._close()  # the WebSocket handler is done: so is the connection
+            return
+        if request._head.upgrade:
+            # An upgrade request got a plain answer: the bytes after its head belong
+            # to a protocol nobody speaks here. Drop them, without resetting the client.
+            self._upgrade_buffer.clear()
+            self._linger()
+            return
+        payload = request._payload
+        if payload is not EMPTY_PAYLOAD and not payload.is_eof():
+            # A body not fully received would desync the next request; the client
+            # may still be sending the body we did not want.
+            self._linger()
+            return
+        keep_alive = (
+            response is not None and bool(response._keep_alive) and not self._close_after_current
+        )
+        if self._pending_error is not None:
+            # Requests before the bad bytes are answered first, then the error.
+            if keep_alive and self._queue:
+                self._start_next()
+            elif keep_alive:
+                self._send_pending_error()
+            else:
+                self._close()
+            return
+        if not keep_alive:
+            self._close()
+        elif self._queue:
+            self._start_next()
+        else:
+            self._arm_keepalive()
+
+    def _error_response(self, request: BaseRequest, exc: BaseException) -> Response:
+        server_logger.error(
+            "Error handling request %s %s", request.method, request.path, exc_info=exc
+        )
+        if self._debug:
+            text = "".join(traceback.format_exception(exc))
+            body = f"<h1>500 Internal Server Error</h1><pre>{escape(text)}</pre>"
+            response = Response(status=500, text=body, content_type="text/html")
+        else:
+            response = Response(
+                status=500, text="500 Internal Server Error\n\nServer got itself in trouble"
+            )
+        response.force_close()
+        return response
+
+    def _reject(self, error: HttpParserError) -> None:
+        """A malformed request: answer with the parser's status after what's queued, close."""
+        server_logger.debug("bad request: %s", error.message)
+        head = (
+            f"HTTP/1.1 {error.status} {_REASONS.get(error.status, 'Bad Request')}\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+        )
+        body = f"{error.status}: {error.message}".encode()
+        self._pending_error = f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body
+        self._pause_reading("error")
+        if self._task is None and not self._queue:
+            self._send_pending_error()
+
+    def _send_pending_error(self) -> None:
+        transport = self.transport
+        if self._pending_error is not None and transport is not None and not transport.is_closing():
+            transport.write(self._pending_error)
+        self._pending_error = None
+        self._close()
+
+    # -- upgrades (WebSocket) --------------------------------------------------------------
+
+    def switch_protocols(self, target: UpgradeTarget) -> bytes:
+        """Hand the connection to ``target``; returns the bytes already read past the head."""
+        self._upgrade = target
+        self._cancel_timers()
+        self._resume_reading("pipeline")  # the WebSocket reads for itself now
+        self._resume_reading("upgrade")
+        if self._writing_paused:
+            target.pause_writing()
+        leftover = bytes(self._upgrade_buffer)
+        self._upgrade_buffer.clear()
+        return leftover
+
+    # -- timers and closing ----------------------------------------------------------------
+
+    def _arm_keepalive(self) -> None:
+        """Mark the connection idle; one long-lived timer checks the mark.
+
+        Arming and cancelling a timer for every request cost more than the
+        check: the timer, when it fires, only looks at how long we were idle.
+        """
+        self._idle_since = self._now()
+        if self._keepalive_timeout and self._keepalive_handle is None:
+            self._keepalive_handle = self._loop.call_at(
+                self._idle_since + self._keepalive_timeout, self._on_idle_timeout
+            )
+
+    def _on_idle_timeout(self) -> None:
+        self._keepalive_handle = None
+        idle_since = self._idle_since
+        if idle_since is None or self._task is not None or self._queue:
+            return  # busy: _arm_keepalive runs again when the work is done
+        deadline = idle_since + self._keepalive_timeout
+        if self._now() >= deadline:
+            self._close()
+        else:
+            self._keepalive_handle = self._loop.call_at(deadline, self._on_idle_timeout)
+
+    def _arm_header_deadline(self) -> None:
+        if self._read_header_timeout and self._header_handle is None and self._parser.buffered:
+            self._header_handle = self._loop.call_later(
+                self._read_header_timeout, self._on_header_timeout
+            )
+
+    def _on_header_timeout(self) -> None:
+        self._header_handle = None
+        if self._task is None and not self._queue and self.transport is not None:
+            self.transport.write(
+                b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+            )
+            self._close()
+
+    def _linger(self) -> None:
+        """Close without resetting a client that is still sending its body.
+
+        Closing a socket with unread data makes the kernel send a reset, and the
+        client may lose our response (e.g. an early 413). So: shut down writing,
+        read and drop for at most ``lingering_time`` seconds and
+        ``lingering_bytes`` bytes, then close.
+        """
+        transport = self.transport
+        if transport is None:
+            return
+        self._lingering = True
+        self._cancel_timers()
+        self._payload = None
+        try:
+            if transport.can_write_eof():
+                transport.write_eof()
+        except (OSError, RuntimeError, NotImplementedError):
+            self._close()
+            return
+        self._reading_paused_by.clear()
+        transport.resume_reading()
+        self._keepalive_handle = self._loop.call_later(self._lingering_time, self._close)
+
+    def _cancel_timers(self) -> None:
+        for handle in (self._keepalive_handle, self._header_handle):
+            if handle is not None:
+                handle.cancel()
+        self._keepalive_handle = self._header_handle = None
+
+    def _close(self) -> None:
+        self._cancel_timers()
+        if self.transport is not None:
+            self.transport.close()
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None or bool(self._queue)
+
+    @property
+    def task(self) -> asyncio.Task[None] | None:
+        return self._task
+
+    def close_when_idle(self) -> None:
+        """Graceful shutdown: close now if idle, else after the current response."""
+        self._close_after_current = True
+        if not self.busy:
+            self._close()
+
+    def force_close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        self._close()
+
+    def _log_access(self, request: BaseRequest, response: StreamResponse, elapsed: float) -> None:
+        logger = self._access_logger
+        if logger is None or not logger.enabled:
+            return
+        try:
+            logger.log(request, response, elapsed)
+        except Exception:
+            server_logger.exception("Error in the access logger")
+
+
+def _fresh(exc: HTTPException) -> Response:
+    """A new response from a raised HTTP exception (the same one may be raised twice)."""
+    response = Response(status=exc.status, reason=exc.reason, body=exc.body, headers=exc.headers)
+    for name, morsel in exc.cookies.items():
+        response._cookies[name] = morsel
+    if exc.keep_alive is False:
+        response.force_close()
+    return response
+
+
+_REASONS: dict[int, str] = {
+    400: "Bad Request",
+    408: "Request Timeout",
+    413: "Payload Too Large",
+    414: "URI Too Long",
+    431: "Request Header Fields Too Large",
+    501: "Not Implemented",
+    505: "HTTP Version Not Supported",
+}

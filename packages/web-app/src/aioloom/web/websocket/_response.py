@@ -1,0 +1,289 @@
+"""WebSocketResponse: the server side of a WebSocket, on the HTTP connection.
+
+The opening handshake is an HTTP exchange (a 101 response that goes through
+``prepare`` and ``on_response_prepare``); after it the HTTP connection hands
+its transport to ``aioloom.websocket``'s asyncio layer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from aioloom.websocket import (
+    DEFAULT_MAX_MSG_SIZE,
+    Connection,
+    HandshakeError,
+    ServerHandshake,
+    WebSocket,
+    WSCloseCode,
+    WSMessage,
+    WSMsgType,
+    server_handshake,
+)
+
+from ..application._typedefs import JSONDecoder, JSONEncoder
+from ..http._exceptions import HTTPException
+from ..http._response import StreamResponse
+from ..http._writer import StreamWriter
+
+if TYPE_CHECKING:
+    from ..http._request import BaseRequest
+    from ..server._protocol import RequestHandler
+
+__all__ = ["WebSocketResponse", "WebSocketReady"]
+
+_CLOSE = WSMsgType.CLOSE
+_CLOSING = WSMsgType.CLOSING
+_CLOSED = WSMsgType.CLOSED
+
+
+@dataclass(frozen=True, slots=True)
+class WebSocketReady:
+    """The result of ``can_prepare``: truthy when the handshake would succeed."""
+
+    ok: bool
+    protocol: str | None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+class _HandshakeRefused(HTTPException):
+    """A refused handshake: the status and headers the websocket package chose."""
+
+    def __init__(self, error: HandshakeError) -> None:
+        self.status_code = error.status  # type: ignore[misc]
+        super().__init__(text=str(error), headers=dict(error.headers))
+
+
+class _Attachment:
+    """Receives the connection's bytes once it has switched to WebSocket.
+
+    Its members are the WebSocket's bound methods: no call layer in between.
+    """
+
+    __slots__ = (
+        "connection_lost",
+        "data_received",
+        "eof_received",
+        "pause_writing",
+        "resume_writing",
+    )
+
+    def __init__(self, ws: WebSocket) -> None:
+        self.data_received = ws.feed_data
+        self.eof_received = ws.feed_eof
+        self.connection_lost = ws.connection_lost
+        self.pause_writing = ws.pause_writing
+        self.resume_writing = ws.resume_writing
+
+
+class WebSocketResponse(StreamResponse):
+    """aiohttp's ``WebSocketResponse``: prepare it, then receive and send messages."""
+
+    _body_expected = False
+    _direct_receive = True  # False in subclasses that override receive()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._direct_receive = cls.receive is WebSocketResponse.receive
+
+    def __init__(
+        self,
+        *,
+        timeout: float = 10.0,
+        receive_timeout: float | None = None,
+        autoclose: bool = True,
+        autoping: bool = True,
+        heartbeat: float | None = None,
+        protocols: Iterable[str] = (),
+        compress: bool = True,
+        max_msg_size: int = DEFAULT_MAX_MSG_SIZE,
+    ) -> None:
+        super().__init__(status=101)
+        self._protocols = tuple(protocols)
+        self._timeout = timeout
+        self._receive_timeout = receive_timeout
+        self._autoclose = autoclose
+        self._autoping = autoping
+        self._heartbeat = heartbeat
+        self._compress = compress
+        self._max_msg_size = max_msg_size
+        self._ws: WebSocket | None = None
+        self._handshake: ServerHandshake | None = None
+
+    # -- the opening handshake -------------------------------------------------------
+
+    def _negotiate(self, request: BaseRequest) -> ServerHandshake:
+        return server_handshake(
+            request.method,
+            request.headers,
+            protocols=self._protocols,
+            compress=self._compress,
+            http_version=(request.version.major, request.version.minor),
+        )
+
+    def can_prepare(self, request: BaseRequest) -> WebSocketReady:
+        if self._ws is not None:
+            raise RuntimeError("the WebSocket is already started")
+        try:
+            handshake = self._negotiate(request)
+        except HandshakeError:
+            return WebSocketReady(False, None)
+        return WebSocketReady(True, handshake.protocol)
+
+    async def prepare(self, request: BaseRequest) -> StreamWriter | None:
+        if self._ws is not None:
+            return self._writer
+        try:
+            handshake = self._negotiate(request)
+        except HandshakeError as error:
+            raise _HandshakeRefused(error) from error
+        self._handshake = handshake
+        for name, value in handshake.headers:
+            self.headers[name] = value
+        self._keep_alive = True
+        writer = await super().prepare(request)
+        if writer is None:
+            raise RuntimeError("the handshake response was already sent")
+        await writer.write_headers()
+        self._attach(request, handshake)
+        return writer
+
+    def _attach(self, request: BaseRequest, handshake: ServerHandshake) -> None:
+        protocol = cast("RequestHandler", request._connection)
+        transport = protocol.transport
+        if transport is None:
+            raise ConnectionResetError("the client left during the WebSocket handshake")
+        connection = Connection(
+            is_client=False, max_msg_size=self._max_msg_size, deflate=handshake.deflate
+        )
+        ws = WebSocket(
+            transport,
+            connection,
+            protocol=handshake.protocol,
+            timeout=self._timeout,
+            receive_timeout=self._receive_timeout,
+            autoclose=self._autoclose,
+            autoping=self._autoping,
+            heartbeat=self._heartbeat,
+        )
+        self._ws = ws
+        leftover = protocol.switch_protocols(_Attachment(ws))
+        if leftover:
+            ws.feed_data(leftover)
+
+    def _started(self) -> WebSocket:
+        if self._ws is None:
+            raise RuntimeError("call ws.prepare(request) before using the WebSocket")
+        return self._ws
+
+    # -- state -------------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        return self._ws is not None and self._ws.closed
+
+    @property
+    def close_code(self) -> int | None:
+        return None if self._ws is None else self._ws.close_code
+
+    @property
+    def ws_protocol(self) -> str | None:
+        return None if self._handshake is None else self._handshake.protocol
+
+    @property
+    def compress(self) -> bool:
+        return self._ws is not None and self._ws.compress
+
+    def exception(self) -> BaseException | None:
+        return None if self._ws is None else self._ws.exception()
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self._started().get_extra_info(name, default)
+
+    # -- receiving ---------------------------------------------------------------------
+
+    async def receive(self, timeout: float | None = None) -> WSMessage:  # noqa: ASYNC109
+        return await self._started().receive(timeout)
+
+    async def receive_str(self, *, timeout: float | None = None) -> str:  # noqa: ASYNC109
+        return await self._started().receive_str(timeout=timeout)
+
+    async def receive_bytes(self, *, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
+        return await self._started().receive_bytes(timeout=timeout)
+
+    async def receive_json(
+        self,
+        *,
+        loads: JSONDecoder = json.loads,
+        timeout: float | None = None,  # noqa: ASYNC109
+    ) -> Any:
+        return loads(await self.receive_str(timeout=timeout))
+
+    def __aiter__(self) -> WebSocketResponse:
+        return self
+
+    def __anext__(self) -> Awaitable[WSMessage]:
+        ws = self._ws
+        if ws is not None and self._direct_receive:
+            return ws.__anext__()  # the only coroutine of the message
+        return self._anext_via_receive()
+
+    async def _anext_via_receive(self) -> WSMessage:
+        message = await self.receive()
+        kind = message[0]
+        if kind is _CLOSE or kind is _CLOSING or kind is _CLOSED:
+            raise StopAsyncIteration
+        return message
+
+    # -- sending -----------------------------------------------------------------------
+
+    # Iteration and sends go straight to the WebSocket's own halves (its iterator,
+    # its synchronous writes): no coroutine chain per message.
+
+    async def send_str(self, data: str, compress: int | bool | None = None) -> None:
+        ws = self._ws
+        if ws is None:
+            raise RuntimeError("call ws.prepare(request) before using the WebSocket")
+        if ws.write_str(data, compress):
+            await ws.drain()
+
+    async def send_bytes(self, data: bytes, compress: int | bool | None = None) -> None:
+        ws = self._ws
+        if ws is None:
+            raise RuntimeError("call ws.prepare(request) before using the WebSocket")
+        if ws.write_bytes(data, compress):
+            await ws.drain()
+
+    async def send_json(
+        self, data: Any, compress: int | bool | None = None, *, dumps: JSONEncoder = json.dumps
+    ) -> None:
+        await self.send_str(dumps(data), compress)
+
+    async def ping(self, message: bytes | str = b"") -> None:
+        await self._started().ping(message)
+
+    async def pong(self, message: bytes | str = b"") -> None:
+        await self._started().pong(message)
+
+    async def close(self, *, code: int = WSCloseCode.OK, message: bytes | str = b"") -> bool:
+        """Start (or finish) the closing handshake; False if it was closed already."""
+        if self._ws is None:
+            raise RuntimeError("call ws.prepare(request) before closing the WebSocket")
+        return await self._ws.close(code=code, message=message)
+
+    async def write(self, data: bytes | bytearray | memoryview) -> None:
+        raise RuntimeError("use send_str/send_bytes on a WebSocketResponse, not write()")
+
+    async def write_eof(self, data: bytes = b"") -> None:
+        """Called by the server when the handler returns: close the WebSocket."""
+        if self._eof_sent:
+            return
+        if self._ws is None:
+            raise RuntimeError("the WebSocket was never prepared")
+        await self._ws.close()
+        self._eof_sent = True

@@ -28,6 +28,7 @@ from .application._app import Application
 from .application._chain_map import ChainMapProxy
 from .application._cleanup_ctx import CleanupError
 from .application._middlewares import middleware, normalize_path_middleware
+from .application._request import Request
 from .application._routing import RouteTableDef, UrlDispatcher
 from .application._typedefs import Handler, Middleware
 from .application._view import AbstractView, View
@@ -40,9 +41,11 @@ from .files._file_response import FileResponse
 from .http import _exceptions
 from .http._exceptions import *  # noqa: F403 - the hierarchy is listed in its __all__
 from .http._headers import ETag
+from .http._json_response import json_response
 from .http._keys import AppKey, NotAppKeyWarning, RequestKey, ResponseKey
-from .http._request import BaseRequest, HttpVersion, Request
-from .http._response import ContentCoding, Response, StreamResponse, json_response
+from .http._request import BaseRequest, HttpVersion
+from .http._response import Response
+from .http._stream_response import ContentCoding, StreamResponse
 from .http._streams import StreamReader
 from .server._access_log import AbstractAccessLogger, AccessLogger
 from .server._protocol import RequestHandler

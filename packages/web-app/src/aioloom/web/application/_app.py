@@ -14,24 +14,20 @@ from collections.abc import (
     MutableMapping,
 )
 from functools import partial, update_wrapper
-from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
+from typing import Any, TypeVar, cast, overload
 
 from multidict import istr
 
-from aioloom.router import MatchInfo
+from aioloom.router import DomainResource, MatchInfo, PrefixedResource, Route, RouteRegistrar
 
 from ..http._keys import AppKey, NotAppKeyWarning
+from ..http._stream_response import StreamResponse
 from ._cleanup_ctx import CleanupContext
 from ._dispatch import as_coroutine, expect_then_run, handler_of
+from ._request import Request
 from ._routing import UrlDispatcher
 from ._signals import FrozenList, Signal
 from ._typedefs import Handler, Middleware
-
-if TYPE_CHECKING:
-    from aioloom.router import DomainResource, PrefixedResource, Route, RouteRegistrar
-
-    from ..http._request import Request
-    from ..http._response import StreamResponse
 
 __all__ = ["Application"]
 
@@ -80,7 +76,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         self._on_shutdown: Signal = Signal(self)
         self._on_cleanup: Signal = Signal(self)
         self._on_response_prepare: Signal = Signal(self)
-        self._cleanup_ctx = CleanupContext()
+        self._cleanup_ctx: CleanupContext[Application] = CleanupContext()
         # Contexts start before, and clean up before, the callbacks users append.
         self._on_startup.append(self._cleanup_ctx._on_startup)
         self._on_cleanup.append(self._cleanup_ctx._on_cleanup)
@@ -119,7 +115,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         return self._on_response_prepare
 
     @property
-    def cleanup_ctx(self) -> CleanupContext:
+    def cleanup_ctx(self) -> CleanupContext[Application]:
         return self._cleanup_ctx
 
     @property

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING
+from typing import Generic, TypeVar
 
 from ._signals import FrozenList
-
-if TYPE_CHECKING:
-    from ._app import Application
 
 __all__ = ["CleanupContext", "CleanupError"]
 
@@ -22,14 +19,17 @@ class CleanupError(RuntimeError):
         return errors
 
 
-class CleanupContext(FrozenList[Callable[["Application"], AsyncIterator[None]]]):
+A = TypeVar("A")  # the application type (this module sits below Application)
+
+
+class CleanupContext(FrozenList[Callable[[A], AsyncIterator[None]]], Generic[A]):
     """Each context's cleanup runs if and only if its start-up succeeded, in reverse."""
 
     def __init__(self) -> None:
         super().__init__()
         self._exits: list[AsyncIterator[None]] = []
 
-    async def _on_startup(self, app: Application) -> None:
+    async def _on_startup(self, app: A) -> None:
         for factory in self:
             iterator = factory(app).__aiter__()
             try:
@@ -38,7 +38,7 @@ class CleanupContext(FrozenList[Callable[["Application"], AsyncIterator[None]]])
                 raise RuntimeError(f"{factory!r} has no 'yield'") from None
             self._exits.append(iterator)
 
-    async def _on_cleanup(self, app: Application) -> None:
+    async def _on_cleanup(self, app: A) -> None:
         errors: list[BaseException] = []
         while self._exits:
             iterator = self._exits.pop()

@@ -8,8 +8,8 @@ from typing import cast
 from aioloom.router import MatchInfo
 
 from ..http._exceptions import HTTPExpectationFailed, HTTPMethodNotAllowed, HTTPNotFound
-from ..http._request import Request
-from ..http._response import StreamResponse
+from ..http._stream_response import StreamResponse
+from ._request import Request
 from ._typedefs import Handler
 
 __all__ = ["handler_of", "expect_then_run", "default_expect_handler", "as_coroutine"]

@@ -6,8 +6,8 @@ import re
 from typing import TypeVar
 
 from ..http._exceptions import HTTPMove, HTTPPermanentRedirect
-from ..http._request import Request
-from ..http._response import StreamResponse
+from ..http._stream_response import StreamResponse
+from ._request import Request
 from ._typedefs import Handler, Middleware
 
 __all__ = ["middleware", "normalize_path_middleware"]

@@ -16,8 +16,9 @@ from aioloom.router import StaticOutcome, StaticResource, StaticTarget
 
 from ..files._file_response import FileResponse
 from ..http._exceptions import HTTPForbidden, HTTPNotFound
-from ..http._request import Request
-from ..http._response import Response, StreamResponse
+from ..http._response import Response
+from ..http._stream_response import StreamResponse
+from ._request import Request
 from ._typedefs import Handler
 
 __all__ = ["StaticFileResponse", "make_static_handler"]

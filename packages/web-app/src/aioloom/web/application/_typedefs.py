@@ -1,18 +1,5 @@
-"""Type aliases shared by the web modules."""
+"""The handler types, defined beside ``Request`` (which they take)."""
 
-from __future__ import annotations
-
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from ..http._request import BaseRequest, Request
-    from ..http._response import StreamResponse
+from ._request import Handler, Middleware, RawHandler
 
 __all__ = ["Handler", "Middleware", "RawHandler"]
-
-Handler = Callable[["Request"], Awaitable["StreamResponse"]]
-RawHandler = Callable[["BaseRequest"], Awaitable["StreamResponse"]]
-Middleware = Callable[["Request", Handler], Awaitable["StreamResponse"]]
-JSONEncoder = Callable[[Any], str]
-JSONDecoder = Callable[[str], Any]

@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable, Generator
 from typing import Any
 
 from ..http._exceptions import HTTPMethodNotAllowed
-from ..http._request import Request
-from ..http._response import StreamResponse
+from ..http._stream_response import StreamResponse
+from ._request import Request
 
 __all__ = ["View", "AbstractView"]
 

@@ -16,17 +16,14 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from ..http._compression import add_vary, parse_accept_encoding
 from ..http._range import RangeNotSatisfiable, select_range
-from ..http._response import StreamResponse
+from ..http._stream_response import PreparingRequest, StreamResponse
 from ..http._writer import StreamWriter
 from ._conditional import Precondition, evaluate_preconditions, if_range_allows
 from ._sendfile import send_file_range
-
-if TYPE_CHECKING:
-    from ..http._request import BaseRequest
 
 __all__ = ["FileResponse"]
 
@@ -143,7 +140,7 @@ class FileResponse(StreamResponse):
 
     # -- answering ------------------------------------------------------------------------
 
-    async def prepare(self, request: BaseRequest) -> StreamWriter | None:
+    async def prepare(self, request: PreparingRequest) -> StreamWriter | None:
         if self.prepared:
             return await super().prepare(request)
         loop = asyncio.get_running_loop()
@@ -160,12 +157,12 @@ class FileResponse(StreamResponse):
         finally:
             opened.file.close()
 
-    async def _empty(self, request: BaseRequest, status: int) -> StreamWriter | None:
+    async def _empty(self, request: PreparingRequest, status: int) -> StreamWriter | None:
         self.set_status(status)
         self.content_length = 0
         return await super().prepare(request)
 
-    async def _send(self, request: BaseRequest, opened: _OpenFile) -> StreamWriter | None:
+    async def _send(self, request: PreparingRequest, opened: _OpenFile) -> StreamWriter | None:
         headers = self._headers
         if "Content-Type" not in headers:
             headers["Content-Type"] = _TYPES.guess_type(self._path.name)[0] or FALLBACK_CONTENT_TYPE

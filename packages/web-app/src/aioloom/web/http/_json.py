@@ -10,10 +10,14 @@ the C accelerator (other interpreters) it is ``json.dumps`` itself.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from json import encoder as _encoder
 from typing import Any
 
-__all__ = ["dumps"]
+__all__ = ["dumps", "JSONEncoder", "JSONDecoder"]
+
+JSONEncoder = Callable[[Any], str]
+JSONDecoder = Callable[[str], Any]
 
 _default = json.JSONEncoder().default
 # The C parts of the json module (None without its accelerator); typeshed

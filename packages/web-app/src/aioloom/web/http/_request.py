@@ -1,67 +1,39 @@
-"""Requests: ``BaseRequest`` for raw handlers, ``Request`` with app and routing."""
+"""``BaseRequest``: one HTTP request as a raw handler (``web.Server``) sees it.
+
+The parsed head, connection facts, parsed header values, the body (the
+``RequestBody`` half) and per-request storage. ``Request`` (application layer)
+adds the app and the route.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 import datetime
-import json
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, cast, overload
+from typing import Any, TypeVar, overload
 
-from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy, MultiDictProxy
 from yarl import URL
 
 from aioloom.http_parser import HTTP11, RequestHead
 
-from ..application._chain_map import ChainMapProxy
-from ..application._typedefs import JSONDecoder
 from ._cookie_header import parse_cookie_header
-from ._exceptions import HTTPRequestEntityTooLarge
 from ._forwarded import parse_forwarded
-from ._headers import ETag, parse_content_type, parse_etags, parse_http_date
+from ._headers import ETag, parse_etags, parse_http_date
 from ._keys import RequestKey
+from ._protocols import ConnectionInfo
+from ._range import parse_range
+from ._request_body import RequestBody
+from ._stream_response import StreamResponse
 from ._streams import StreamReader
-from ._writer import StreamWriter, WriteTarget
+from ._version import _VERSIONS, HttpVersion, HttpVersion11, _version
+from ._writer import StreamWriter
 
-if TYPE_CHECKING:
-    from aioloom.router import MatchInfo
-
-    from ..application._app import Application
-    from ..application._typedefs import Handler
-    from ..bodies._reader import MultipartReader
-    from ._response import StreamResponse
-
-__all__ = ["BaseRequest", "Request", "HttpVersion", "ConnectionInfo"]
+__all__ = ["BaseRequest", "HttpVersion", "make_request_factory"]
 
 T = TypeVar("T")
-_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "TRACE", "DELETE"})
-
-
-class HttpVersion(NamedTuple):
-    major: int
-    minor: int
-
-
-HttpVersion10 = HttpVersion(1, 0)
-HttpVersion11 = HttpVersion(1, 1)
-_VERSIONS: dict[tuple[int, int], HttpVersion] = {(1, 0): HttpVersion10, (1, 1): HttpVersion11}
-
-
-def _version(major: int, minor: int) -> HttpVersion:
-    """The web layer's version tuple for the parser's (cached: a handful exist)."""
-    version = HttpVersion(major, minor)
-    if len(_VERSIONS) < 16:
-        _VERSIONS[(major, minor)] = version
-    return version
-
-
-class ConnectionInfo(WriteTarget, Protocol):
-    """What a request needs from its connection (the protocol satisfies it)."""
-
-    @property
-    def transport(self) -> asyncio.Transport | None: ...
 
 
 def _receive(
@@ -106,7 +78,7 @@ def make_request_factory(
     return make
 
 
-class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
+class BaseRequest(RequestBody, MutableMapping[str | RequestKey[Any], Any]):
     """One HTTP request: parsed head, streamed body, and per-request storage."""
 
     # set by _receive (every request has them)
@@ -154,12 +126,9 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
     _scheme: str | None = None
     _host: str | None = None
     _remote: str | None = None
-    _read_bytes: bytes | None = None
-    _post: MultiDictProxy[Any] | None = None
     # The response whose head was sent for this request (set on the origin): after
     # that, an error can no longer become a response of its own.
     _prepared_response: StreamResponse | None = None
-    _cleanups: list[Callable[[], None]] | None = None
     # Per-request storage, made on first use (most requests never store anything).
     _state_dict: dict[str | RequestKey[Any], Any] | None = None
 
@@ -357,14 +326,6 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
         return cookies
 
     @property
-    def content_type(self) -> str:
-        return parse_content_type(self.headers.get("Content-Type"))[0]
-
-    @property
-    def charset(self) -> str | None:
-        return parse_content_type(self.headers.get("Content-Type"))[1].get("charset")
-
-    @property
     def content_length(self) -> int | None:
         return self._head.content_length
 
@@ -391,99 +352,7 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
     @property
     def http_range(self) -> slice:
         """The ``Range`` header as a slice; ``ValueError`` when malformed."""
-        from ._range import parse_range
-
         return parse_range(self.headers.get("Range"))
-
-    # -- the body ---------------------------------------------------------------------
-
-    @property
-    def content(self) -> StreamReader:
-        return self._payload
-
-    @property
-    def body_exists(self) -> bool:
-        return self._head.chunked or bool(self._head.content_length)
-
-    @property
-    def can_read_body(self) -> bool:
-        return not self._payload.at_eof()
-
-    @property
-    def has_body(self) -> bool:
-        return self.body_exists
-
-    @property
-    def client_max_size(self) -> int:
-        return self._client_max_size
-
-    async def read(self) -> bytes:
-        """The whole body, read once and cached; 413 past ``client_max_size``."""
-        if self._read_bytes is None:
-            limit = self._client_max_size
-            announced = self._head.content_length
-            if limit and announced is not None and announced > limit:
-                raise HTTPRequestEntityTooLarge(max_size=limit, actual_size=announced)
-            if announced is not None:  # the parser delivers exactly this much: in bounds
-                self._read_bytes = await self._payload.read()
-                return self._read_bytes
-            body = bytearray()
-            while True:
-                chunk = await self._payload.readany()
-                if not chunk:
-                    break
-                size = len(body) + len(chunk)
-                if limit and size > limit:  # checked before the chunk is kept
-                    raise HTTPRequestEntityTooLarge(max_size=limit, actual_size=size)
-                body += chunk
-            self._read_bytes = bytes(body)
-        return self._read_bytes
-
-    async def text(self) -> str:
-        body = await self.read()
-        return body.decode(self.charset or "utf-8")
-
-    async def json(self, *, loads: JSONDecoder = json.loads) -> Any:
-        return loads(await self.text())
-
-    async def post(self) -> MultiDictProxy[Any]:
-        """Form fields of an urlencoded or multipart body (cached)."""
-        if self._post is not None:
-            return self._post
-        if self.method not in _BODY_METHODS or self.content_type not in (
-            "",
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
-        ):
-            self._post = MultiDictProxy(MultiDict())
-            return self._post
-        from ._body_forms import read_post
-
-        self._post = await read_post(self)
-        return self._post
-
-    async def multipart(self) -> MultipartReader:
-        """A streaming reader over a ``multipart/*`` body."""
-        from ..bodies._reader import MultipartReader
-
-        return MultipartReader(self.headers, self._payload)
-
-    def _on_cleanup(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` when the request ends (e.g. close upload temp files)."""
-        if self._cleanups is None:
-            self._cleanups = []
-        self._cleanups.append(callback)
-
-    def _cleanup(self) -> None:
-        cleanups = self._cleanups
-        while cleanups:
-            cleanups.pop()()
-
-    async def release(self) -> None:
-        """Read and discard the rest of the body."""
-        while not self._payload.at_eof():
-            if not await self._payload.readany():
-                break
 
     # -- hooks the response calls ------------------------------------------------------------
 
@@ -537,61 +406,3 @@ class BaseRequest(MutableMapping[str | RequestKey[Any], Any]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.method} {self.path} >"
-
-
-class Request(BaseRequest):
-    """A request inside an ``Application``: knows its app and its route."""
-
-    _match_info: MatchInfo[Handler] | None = None
-
-    def _clone_with(self, head: RequestHead) -> Request:
-        clone = Request(
-            head,
-            self._payload,
-            self._connection,
-            self._task,
-            client_max_size=self._client_max_size,
-            state=self._state.copy(),
-        )
-        clone._match_info = self._match_info
-        return clone
-
-    def clone(self, **kwargs: Any) -> Request:
-        result = super().clone(**kwargs)
-        if not isinstance(result, Request):  # pragma: no cover - _clone_with guarantees it
-            raise TypeError("clone of a Request must be a Request")
-        return result
-
-    @property
-    def match_info(self) -> MatchInfo[Handler]:
-        if self._match_info is None:
-            raise RuntimeError("the request has not been routed yet")
-        return self._match_info
-
-    @property
-    def app(self) -> Application:
-        """The application whose middleware or handler is running now."""
-        app = None if self._match_info is None else self._match_info.current_app
-        if app is None:
-            raise RuntimeError("the request is not bound to an application")
-        return cast("Application", app)
-
-    @property
-    def config_dict(self) -> ChainMapProxy:
-        """The storage of the app chain up to the current app, innermost first."""
-        apps = cast("tuple[Application, ...]", self.match_info.apps)
-        current = self.app
-        chain = []
-        for app in apps:
-            chain.append(app)
-            if app is current:
-                break
-        return ChainMapProxy(reversed(chain))
-
-    async def _prepare_hook(self, response: StreamResponse) -> None:
-        if self._match_info is None:
-            return
-        for app in cast("tuple[Application, ...]", self._match_info.apps):
-            signal = app._on_response_prepare
-            if signal:  # most apps have no callbacks: skip making a coroutine
-                await signal.send(self, response)

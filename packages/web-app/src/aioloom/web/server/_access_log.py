@@ -8,11 +8,9 @@ import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ..http._request import BaseRequest
-    from ..http._response import StreamResponse
+from ..http._request import BaseRequest
+from ..http._stream_response import StreamResponse
 
 __all__ = ["AbstractAccessLogger", "AccessLogger", "access_logger"]
 

@@ -12,7 +12,8 @@ from typing import Any
 from yarl import URL
 
 from ..application._app import Application
-from ..http._request import Request, make_request_factory
+from ..application._request import Request
+from ..http._request import make_request_factory
 from ._server import Server
 
 __all__ = [

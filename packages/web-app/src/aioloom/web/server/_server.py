@@ -9,15 +9,16 @@ from typing import Any
 
 from aioloom.http_parser import RequestHead
 
+from ..http._protocols import ConnectionInfo
 from ..http._request import BaseRequest, make_request_factory
-from ..http._response import StreamResponse
+from ..http._stream_response import StreamResponse
 from ..http._streams import StreamReader
 from ._access_log import AbstractAccessLogger, AccessLogger, access_logger
 from ._protocol import RequestHandler
 
 __all__ = ["Server"]
 
-RequestFactory = Callable[[RequestHead, StreamReader, RequestHandler], BaseRequest]
+RequestFactory = Callable[[RequestHead, StreamReader, ConnectionInfo], BaseRequest]
 
 
 class Server:

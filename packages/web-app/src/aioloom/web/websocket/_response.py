@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from aioloom.websocket import (
     DEFAULT_MAX_MSG_SIZE,
@@ -24,14 +24,11 @@ from aioloom.websocket import (
     server_handshake,
 )
 
-from ..application._typedefs import JSONDecoder, JSONEncoder
 from ..http._exceptions import HTTPException
-from ..http._response import StreamResponse
+from ..http._json import JSONDecoder, JSONEncoder
+from ..http._protocols import UpgradableConnection
+from ..http._stream_response import PreparingRequest, StreamResponse
 from ..http._writer import StreamWriter
-
-if TYPE_CHECKING:
-    from ..http._request import BaseRequest
-    from ..server._protocol import RequestHandler
 
 __all__ = ["WebSocketResponse", "WebSocketReady"]
 
@@ -117,7 +114,7 @@ class WebSocketResponse(StreamResponse):
 
     # -- the opening handshake -------------------------------------------------------
 
-    def _negotiate(self, request: BaseRequest) -> ServerHandshake:
+    def _negotiate(self, request: PreparingRequest) -> ServerHandshake:
         return server_handshake(
             request.method,
             request.headers,
@@ -126,7 +123,7 @@ class WebSocketResponse(StreamResponse):
             http_version=(request.version.major, request.version.minor),
         )
 
-    def can_prepare(self, request: BaseRequest) -> WebSocketReady:
+    def can_prepare(self, request: PreparingRequest) -> WebSocketReady:
         if self._ws is not None:
             raise RuntimeError("the WebSocket is already started")
         try:
@@ -135,7 +132,7 @@ class WebSocketResponse(StreamResponse):
             return WebSocketReady(False, None)
         return WebSocketReady(True, handshake.protocol)
 
-    async def prepare(self, request: BaseRequest) -> StreamWriter | None:
+    async def prepare(self, request: PreparingRequest) -> StreamWriter | None:
         if self._ws is not None:
             return self._writer
         try:
@@ -153,8 +150,11 @@ class WebSocketResponse(StreamResponse):
         self._attach(request, handshake)
         return writer
 
-    def _attach(self, request: BaseRequest, handshake: ServerHandshake) -> None:
-        protocol = cast("RequestHandler", request._connection)
+    def _attach(self, request: PreparingRequest, handshake: ServerHandshake) -> None:
+        protocol = request._connection
+        if not hasattr(protocol, "switch_protocols"):
+            raise RuntimeError("this request's connection cannot switch protocols")
+        protocol = cast(UpgradableConnection, protocol)
         transport = protocol.transport
         if transport is None:
             raise ConnectionResetError("the client left during the WebSocket handshake")

@@ -5,6 +5,12 @@
 * The sans-IO packages (``aioloom.http_parser``, ``aioloom.websocket``) never
   import asyncio's networking; websocket's one asyncio shell module is the
   exception the design allows.
+* No import cycle between the modules of one distribution, counting every
+  import (``TYPE_CHECKING`` ones too: a ``typing.Protocol`` in the lower module
+  breaks a cycle, hiding it does not).
+* aioloom.web's layers only point down (``WEB_LAYERS``).
+* No module is longer than ``MAX_LINES`` lines (``LONG_MODULES`` lists the
+  exceptions, each with its reason).
 
 Usage: ``python tools/check_layers.py [--root DIR]``; exits 1 on a violation.
 """
@@ -15,7 +21,7 @@ import argparse
 import ast
 import sys
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +29,23 @@ NETWORKING = frozenset({"asyncio", "socket", "ssl", "selectors", "socketserver"}
 SANS_IO = frozenset({"http_parser", "websocket"})
 # Modules of a sans-IO package that form its allowed asyncio shell.
 ASYNCIO_SHELLS = {"websocket": frozenset({"_websocket.py", "_client.py"})}
+
+MAX_LINES = 500
+# Modules allowed past MAX_LINES, by path under packages/, with the reason.
+LONG_MODULES: dict[str, str] = {}
+
+# aioloom.web's subpackages, lowest first: a module may import its own
+# subpackage and those of a lower rank; equal ranks are siblings that never
+# meet. The top-level modules (the facade, worker, __main__) are above all.
+WEB_LAYERS = {
+    "bodies": 0,
+    "http": 1,
+    "files": 2,
+    "websocket": 2,
+    "application": 3,
+    "server": 4,
+}
+_TOP = 5
 
 
 @dataclass(frozen=True)
@@ -73,6 +96,128 @@ def _imports(tree: ast.AST) -> Iterator[tuple[int, str]]:
                 yield node.lineno, node.module
 
 
+def _module_name(package_dir: Path, file: Path) -> str:
+    parts = [package_dir.name, *file.relative_to(package_dir).with_suffix("").parts]
+    if parts[-1] == "__init__":
+        parts.pop()
+    return "aioloom." + ".".join(parts)
+
+
+def _own_imports(
+    name: str, is_package: bool, tree: ast.AST, modules: Container[str]
+) -> Iterator[tuple[int, str]]:
+    """The modules ``name`` imports (absolute names; ``from pkg import mod`` is ``pkg.mod``)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = name.split(".")
+                if not is_package:
+                    base = base[:-1]
+                base = base[: len(base) - (node.level - 1)]
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            names = [f"{module}.{alias.name}" for alias in node.names]
+            submodules = [n for n in names if n in modules]
+            for target in submodules or [module]:
+                yield node.lineno, target
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def _web_rank(name: str) -> tuple[int, str]:
+    parts = name.split(".")
+    if len(parts) > 3 and parts[2] in WEB_LAYERS:
+        return WEB_LAYERS[parts[2]], parts[2]
+    if parts[2:] == ["__about__"]:
+        return -1, "__about__"
+    return _TOP, ""
+
+
+def check_structure(package_dir: Path, root: Path) -> list[Violation]:
+    """Cycles, aioloom.web's layer order and module length, for one import package."""
+    found: list[Violation] = []
+    files = {_module_name(package_dir, f): f for f in sorted(package_dir.rglob("*.py"))}
+    graph: dict[str, set[str]] = {name: set() for name in files}
+    first_line: dict[tuple[str, str], int] = {}
+    for name, file in files.items():
+        text = file.read_text()
+        lines = text.count("\n")
+        rel = file.relative_to(root / "packages").as_posix()
+        if lines > MAX_LINES and rel not in LONG_MODULES:
+            found.append(
+                Violation(file, 1, f"{lines} lines: over {MAX_LINES}; split it along a seam")
+            )
+        tree = ast.parse(text, str(file))
+        for line, target in _own_imports(name, file.name == "__init__.py", tree, files):
+            if target in files and target != name:
+                graph[name].add(target)
+                first_line.setdefault((name, target), line)
+    for component in _cycles(graph):
+        members = set(component)
+        found.extend(
+            Violation(
+                files[name],
+                first_line[(name, target)],
+                f"import cycle: {name} imports {target} (cycle of {', '.join(component)})",
+            )
+            for name in component
+            for target in sorted(graph[name] & members)
+        )
+    if package_dir.name == "web":
+        for name, targets in graph.items():
+            rank, layer = _web_rank(name)
+            for target in sorted(targets):
+                target_rank, target_layer = _web_rank(target)
+                if target_layer == layer or target_rank < rank:
+                    continue
+                found.append(
+                    Violation(
+                        files[name],
+                        first_line[(name, target)],
+                        f"layer {layer or 'top'} imports {target}: aioloom.web's layers "
+                        "only point down (tools/check_layers.py WEB_LAYERS)",
+                    )
+                )
+    return found
+
+
 def check(root: Path) -> list[Violation]:
     found: list[Violation] = []
     owners = _distribution_names(root)
@@ -83,6 +228,7 @@ def check(root: Path) -> list[Violation]:
         allowed = _dependencies(pyproject)
         for package_dir in (p for p in src.iterdir() if p.is_dir()):
             own = package_dir.name
+            found.extend(check_structure(package_dir, root))
             for file in sorted(package_dir.rglob("*.py")):
                 tree = ast.parse(file.read_text(), str(file))
                 for line, name in _imports(tree):

@@ -77,3 +77,75 @@ def test_main_exit_status(tree: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_the_repository_itself_is_clean() -> None:
     assert check_layers.check(TOOLS.parent) == []
+
+
+def _write(tree: Path, relative: str, code: str) -> Path:
+    path = tree / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(code)
+    return path
+
+
+def test_catches_an_import_cycle_between_modules(tree: Path) -> None:
+    base = "packages/router/src/aioloom/router"
+    _write(tree, f"{base}/_a.py", "from ._b import B\n")
+    _write(tree, f"{base}/_b.py", "import yarl\nfrom ._c import C\n")
+    _write(tree, f"{base}/_c.py", "from aioloom.router._a import A\n")
+    violations = check_layers.check(tree)
+    assert len(violations) == 3
+    assert all("import cycle" in v.message for v in violations)
+    assert "aioloom.router._b imports aioloom.router._c" in violations[1].message
+    assert violations[1].line == 2
+
+
+def test_a_type_checking_import_still_makes_a_cycle(tree: Path) -> None:
+    base = "packages/router/src/aioloom/router"
+    _write(tree, f"{base}/_a.py", "from ._b import B\n")
+    _write(
+        tree,
+        f"{base}/_b.py",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ._a import A\n",
+    )
+    assert {v.message.split(" (")[0] for v in check_layers.check(tree)} == {
+        "import cycle: aioloom.router._a imports aioloom.router._b",
+        "import cycle: aioloom.router._b imports aioloom.router._a",
+    }
+
+
+def test_importing_a_sibling_submodule_from_the_package_is_no_cycle(tree: Path) -> None:
+    base = "packages/router/src/aioloom/router"
+    _write(tree, f"{base}/__init__.py", "from ._a import A\n")
+    _write(tree, f"{base}/_a.py", "from . import _b\nA = 1\n")
+    _write(tree, f"{base}/_b.py", "B = 2\n")
+    assert check_layers.check(tree) == []
+
+
+def test_catches_a_module_over_the_size_limit(tree: Path) -> None:
+    lines = check_layers.MAX_LINES + 1
+    path = _write(tree, "packages/router/src/aioloom/router/_long.py", "x = 1\n" * lines)
+    [violation] = check_layers.check(tree)
+    assert violation.file == path
+    assert f"{lines} lines: over {check_layers.MAX_LINES}" in violation.message
+    _write(tree, "packages/router/src/aioloom/router/_long.py", "x = 1\n" * (lines - 1))
+    assert check_layers.check(tree) == []
+
+
+def test_a_listed_long_module_is_allowed(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tree, "packages/router/src/aioloom/router/_table.py", "x = 1\n" * 600)
+    monkeypatch.setattr(
+        check_layers, "LONG_MODULES", {"router/src/aioloom/router/_table.py": "generated"}
+    )
+    assert check_layers.check(tree) == []
+
+
+def test_catches_a_web_layer_importing_upwards(tree: Path) -> None:
+    base = "packages/web-app/src/aioloom/web"
+    _write(tree, f"{base}/http/__init__.py", "")
+    _write(tree, f"{base}/server/__init__.py", "")
+    _write(tree, f"{base}/server/_protocol.py", "from ..http._request import R\n")
+    _write(tree, f"{base}/http/_request.py", "import yarl\nfrom ..server import _protocol\n")
+    violations = check_layers.check(tree)
+    upward = [v for v in violations if "only point down" in v.message]
+    assert len(upward) == 1
+    assert "layer http imports aioloom.web.server._protocol" in upward[0].message
+    assert upward[0].line == 2

@@ -8,18 +8,17 @@ same bug in our client. The method signatures are aiohttp's (``data=``,
 
 from __future__ import annotations
 
-import asyncio
-import io
-from collections.abc import AsyncIterable, Coroutine, Generator, Iterable, Mapping
+from collections.abc import Coroutine, Generator, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import httpx
-from multidict import CIMultiDict
 from yarl import URL
 
 from aioloom.web import Application
 
+from ._client_body import has_header, multi_items, request_body
+from ._client_ws import ws_connect_in_process
 from ._cookies import CookieJar
 from ._inprocess import InProcessTransport
 from ._response import ClientResponse
@@ -31,9 +30,6 @@ if TYPE_CHECKING:
 __all__ = ["TestClient", "RequestContextManager", "ClientSession"]
 
 T = TypeVar("T")
-
-# What aioloom.websocket.connect allows for the TCP connect plus the opening handshake.
-_WS_OPEN_TIMEOUT = 10.0
 
 # httpx.AsyncClient.build_request / send keywords passed through unchanged.
 _BUILD_KEYS = frozenset({"content", "files", "timeout", "extensions"})
@@ -88,32 +84,6 @@ class ClientSession:
     @property
     def http(self) -> httpx.AsyncClient:
         return self._client.http
-
-
-def _multi_items(data: Any) -> list[tuple[str, Any]]:
-    items = data.items() if isinstance(data, Mapping) else data
-    return [(str(key), value) for key, value in items]
-
-
-def _form(data: Any) -> dict[str, Any]:
-    """A mapping or pairs as httpx form data (repeated keys become lists)."""
-    if type(data) is dict:
-        return data
-    form: dict[str, Any] = {}
-    for key, value in _multi_items(data):
-        if key in form:
-            previous = form[key]
-            form[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
-        else:
-            form[key] = value
-    return form
-
-
-def _has_header(headers: Any, name: str) -> bool:
-    if headers is None:
-        return False
-    pairs = headers.items() if isinstance(headers, Mapping) else headers
-    return any(str(key).lower() == name for key, _ in pairs)
 
 
 class TestClient:
@@ -285,9 +255,9 @@ class TestClient:
             headers = list(headers.items())  # a CIMultiDict: keep repeated names
         if isinstance(params, Mapping) and not isinstance(params, dict):
             params = list(params.items())
-        extra_headers = self._body(data, build, headers)
+        extra_headers = request_body(data, build, headers)
         if extra_headers:
-            headers = [*_multi_items(headers or {}), *extra_headers]
+            headers = [*multi_items(headers or {}), *extra_headers]
         http = self.http
         request = http.build_request(
             method,
@@ -302,35 +272,6 @@ class TestClient:
         self._responses = [r for r in self._responses if not r.closed]
         self._responses.append(response)
         return response
-
-    @staticmethod
-    def _body(data: Any, build: dict[str, Any], headers: Any) -> list[tuple[str, str]]:
-        """Map aiohttp's ``data=`` onto httpx arguments; returns headers to add."""
-        if data is None:
-            return []
-        if isinstance(data, bytes | bytearray | memoryview):
-            build["content"] = bytes(data)
-            ctype = "application/octet-stream"
-        elif isinstance(data, str):
-            build["content"] = data.encode("utf-8")
-            ctype = "text/plain; charset=utf-8"
-        elif isinstance(data, io.IOBase):
-            raw = data.read()
-            build["content"] = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
-            ctype = "application/octet-stream"
-        elif isinstance(data, Mapping) or (
-            isinstance(data, list | tuple) and all(isinstance(i, tuple) for i in data)
-        ):
-            build["data"] = _form(data)
-            return []
-        elif isinstance(data, AsyncIterable | Iterable):
-            build["content"] = data
-            ctype = "application/octet-stream"
-        else:
-            raise TypeError(f"unsupported data= type: {type(data).__name__}")
-        if _has_header(headers, "content-type"):
-            return []
-        return [("Content-Type", ctype)]
 
     def get(self, path: str | URL, **kwargs: Any) -> RequestContextManager[ClientResponse]:
         return self.request("GET", path, **kwargs)
@@ -413,7 +354,7 @@ class TestClient:
         url = URL(self.make_url(path))
         pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers or ())
         cookies = self.cookie_jar.filter_cookies(url)
-        if cookies and not _has_header(pairs, "cookie"):
+        if cookies and not has_header(pairs, "cookie"):
             pairs.append(("Cookie", "; ".join(f"{k}={m.coded_value}" for k, m in cookies.items())))
         options: dict[str, Any] = {
             "protocols": protocols,
@@ -430,7 +371,7 @@ class TestClient:
         if self.server.in_process:
             if self._in_process is None:
                 raise RuntimeError("the test client is not started; use 'async with'")
-            ws = await _ws_connect_in_process(self._in_process, url, **options)
+            ws = await ws_connect_in_process(self._in_process, url, **options)
         else:
             ws = await connect(
                 str(url.with_scheme("wss" if url.scheme == "https" else "ws")), **options
@@ -441,67 +382,3 @@ class TestClient:
 
     def __repr__(self) -> str:
         return f"<TestClient for {self.server!r}>"
-
-
-async def _ws_connect_in_process(
-    transport: InProcessTransport,
-    url: URL,
-    *,
-    protocols: tuple[str, ...],
-    compress: int,
-    heartbeat: float | None,
-    max_msg_size: int,
-    timeout: float,  # noqa: ASYNC109 - the close timeout, as in aiohttp
-    receive_timeout: float | None,
-    autoclose: bool,
-    autoping: bool,
-    origin: str | None,
-    headers: list[tuple[str, str]],
-) -> ClientWebSocket:
-    """``aioloom.websocket.connect`` over the in-memory connection: same handshake, same
-    ``ClientWebSocket``, same errors (WSServerHandshakeError when refused)."""
-    from aioloom.websocket import (
-        ClientWebSocket,
-        Connection,
-        WebSocketProtocol,
-        WSServerHandshakeError,
-        client_handshake,
-    )
-
-    handshake = client_handshake(protocols=protocols, compress=compress, origin=origin)
-    host = url.host or "localhost"
-    host_header = f"[{host}]" if ":" in host else host
-    if url.explicit_port:
-        host_header += f":{url.port}"
-    request = [("Host", host_header), *handshake.headers, *headers]
-    for name, value in request:
-        if "\r" in name or "\n" in name or "\r" in value or "\n" in value:
-            raise ValueError("CR or LF in a request header")
-    proto = WebSocketProtocol()
-    try:
-        async with asyncio.timeout(_WS_OPEN_TIMEOUT):
-            status, response_headers, ws_transport = await transport.upgrade(
-                url.raw_path_qs, request, proto
-            )
-    except httpx.RemoteProtocolError as exc:
-        raise WSServerHandshakeError(f"Connection closed during the handshake: {exc}") from exc
-    try:
-        accepted = handshake.verify(status, CIMultiDict(response_headers))
-    except BaseException:
-        if ws_transport is not None:
-            ws_transport.abort()
-        raise
-    if ws_transport is None:  # pragma: no cover - verify() passes only a 101
-        raise WSServerHandshakeError("the connection was not switched", status=status)
-    ws = ClientWebSocket(
-        ws_transport,
-        Connection(is_client=True, max_msg_size=max_msg_size, deflate=accepted.deflate),
-        protocol=accepted.protocol,
-        timeout=timeout,
-        receive_timeout=receive_timeout,
-        autoclose=autoclose,
-        autoping=autoping,
-        heartbeat=heartbeat,
-    )
-    proto.attach(ws)
-    return ws

@@ -22,7 +22,11 @@ from pathlib import Path
 NETWORKING = frozenset({"asyncio", "socket", "ssl", "selectors", "socketserver"})
 SANS_IO = frozenset({"http_parser", "websocket"})
 # Modules of a sans-IO package that form its allowed asyncio shell.
-ASYNCIO_SHELLS = {"websocket": frozenset({"_websocket.py", "_client.py"})}
+ASYNCIO_SHELLS = {
+    "websocket": frozenset(
+        {"_ws_output.py", "_ws_send.py", "_websocket.py", "_ws_protocol.py", "_client.py"}
+    )
+}
 
 
 @dataclass(frozen=True)

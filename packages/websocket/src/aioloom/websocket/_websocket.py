@@ -211,7 +211,7 @@ class WebSocket(Sender):
                 self._closing = True
                 self._close_code = msg[1]
                 if self._autoclose and not self._closed:
-                    await self.close()
+                    await self.close(drain=False)  # the peer is leaving: no wait for it
                 if stop:
                     raise StopAsyncIteration
                 return msg

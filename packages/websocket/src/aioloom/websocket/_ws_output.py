@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 
 from ._connection import Connection
 from ._protocols import TransportLike
@@ -24,6 +25,24 @@ __all__ = ["FrameOutput"]
 # a frame this large is never corked.
 _CORK_LIMIT = 8192
 _ERROR = WSMsgType.ERROR
+_TEXT = WSMsgType.TEXT
+
+
+def _text_as_bytes(feed: Callable[[bytes], list[WSMessage]]) -> Callable[[bytes], list[WSMessage]]:
+    """``feed`` handing on TEXT data as its UTF-8 bytes (aiohttp's ``decode_text=False``).
+
+    The reader still checks the UTF-8 as the bytes arrive, so invalid text fails
+    the connection (1007) as it does by default; only the data's type changes.
+    """
+
+    def feed_keeping_bytes(data: bytes) -> list[WSMessage]:
+        messages = feed(data)
+        for index, msg in enumerate(messages):
+            if msg[0] is _TEXT:
+                messages[index] = WSMessage(_TEXT, msg[1].encode("utf-8"), None)
+        return messages
+
+    return feed_keeping_bytes
 
 
 class FrameOutput:
@@ -41,11 +60,16 @@ class FrameOutput:
         autoping: bool = True,
         heartbeat: float | None = None,
         read_limit: int = 2**16,
+        writer_limit: int = 0,
+        decode_text: bool = True,
         loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         self._transport = transport
         self._conn = connection
-        self._feed = connection._reader.feed  # the sans-IO reader, without a call layer
+        # The sans-IO reader, without a call layer (a wrapper only without decode_text).
+        self._feed = (
+            connection._reader.feed if decode_text else _text_as_bytes(connection._reader.feed)
+        )
         self._protocol = protocol
         self._timeout = timeout
         self._receive_timeout = receive_timeout
@@ -68,6 +92,10 @@ class FrameOutput:
         self._exception: BaseException | None = None
         self._closed_reads = 0
         self._write_paused = False
+        # aiohttp's writer_limit: a sender waits for a paused transport only once this
+        # many bytes were written since the last such check (0: at every write).
+        self._writer_limit = writer_limit
+        self._output_size = 0
         self._drain_waiters: list[asyncio.Future[None]] = []
         self._corked: list[bytes] = []
         self._corked_size = 0
@@ -95,6 +123,14 @@ class FrameOutput:
             waiter: asyncio.Future[None] = self._loop.create_future()
             self._drain_waiters.append(waiter)
             await waiter
+
+    def _drain_due(self) -> bool:
+        """Whether a sender must ``drain()`` now: the transport asked us to pause and
+        over ``writer_limit`` bytes went out since the last time this was asked."""
+        if self._output_size > self._writer_limit:
+            self._output_size = 0
+            return self._write_paused
+        return False
 
     def _pause_reading(self) -> None:
         if not self._read_paused:
@@ -129,6 +165,7 @@ class FrameOutput:
 
     def _write(self, frame: bytes) -> None:
         """Write ``frame`` now, or cork it (see above); every frame goes through here."""
+        self._output_size += len(frame)
         if self._corked or self._queue:
             if len(frame) < _CORK_LIMIT:
                 self._cork(frame)
@@ -137,6 +174,7 @@ class FrameOutput:
         self._transport.write(frame)
 
     def _write_apart(self, header: bytes, payload: bytes) -> None:
+        self._output_size += len(header) + len(payload)
         self._flush()
         self._transport.write(header)
         self._transport.write(payload)

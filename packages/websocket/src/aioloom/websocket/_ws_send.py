@@ -57,7 +57,7 @@ class Sender(FrameOutput):
                 self._write_apart(unmasked_header(0x81, size), payload)
         else:
             self._write(conn.send_text(data, compress=None if compress is None else bool(compress)))
-        return self._write_paused
+        return self._drain_due()
 
     def write_bytes(
         self, data: bytes | bytearray | memoryview, compress: int | bool | None = None
@@ -78,7 +78,7 @@ class Sender(FrameOutput):
             self._write(
                 conn.send_bytes(data, compress=None if compress is None else bool(compress))
             )
-        return self._write_paused
+        return self._drain_due()
 
     async def send_str(self, data: str, compress: int | bool | None = None) -> None:
         if self.write_str(data, compress):
@@ -99,32 +99,65 @@ class Sender(FrameOutput):
     ) -> None:
         await self.send_str(dumps(data), compress=compress)
 
-    async def send_frame(
-        self, message: bytes | bytearray | memoryview, opcode: int, *, fin: bool = True
+    async def send_json_bytes(
+        self,
+        data: Any,
+        compress: int | bool | None = None,
+        *,
+        dumps: Callable[[Any], bytes],
     ) -> None:
-        """One raw uncompressed frame (CONTINUATION/TEXT/BINARY/PING/PONG)."""
+        """``data`` encoded by a bytes-returning ``dumps`` (orjson's kind), as BINARY."""
+        await self.send_bytes(dumps(data), compress=compress)
+
+    async def send_frame(
+        self,
+        message: bytes | bytearray | memoryview,
+        opcode: int,
+        compress: int | bool | None = None,
+        *,
+        fin: bool = True,
+    ) -> None:
+        """One frame (CONTINUATION/TEXT/BINARY/PING/PONG) with FIN set unless ``fin``
+        is False. A whole TEXT or BINARY message is compressed as ``send_bytes``
+        would (``compress`` as there); fragments and control frames never are."""
         if opcode == WSMsgType.CLOSE:
             raise ValueError("use close() to send a Close frame")
         self._check_writable()
-        self._write(self._conn.send_frame(opcode, message, fin=fin))
-        await self.drain()
+        if fin and (opcode == WSMsgType.TEXT or opcode == WSMsgType.BINARY):
+            self._write(
+                self._conn.send_message(
+                    opcode, message, compress=None if compress is None else bool(compress)
+                )
+            )
+        else:
+            self._write(self._conn.send_frame(opcode, message, fin=fin))
+        if self._drain_due():
+            await self.drain()
 
     async def ping(self, message: bytes | str = b"") -> None:
         payload = message.encode("utf-8") if isinstance(message, str) else message
         self._check_writable()
         self._write(self._conn.send_ping(payload))
-        await self.drain()
+        if self._drain_due():
+            await self.drain()
 
     async def pong(self, message: bytes | str = b"") -> None:
         payload = message.encode("utf-8") if isinstance(message, str) else message
         self._check_writable()
         self._write(self._conn.send_pong(payload))
-        await self.drain()
+        if self._drain_due():
+            await self.drain()
 
     # -- closing -------------------------------------------------------------
 
-    async def close(self, *, code: int = WSCloseCode.OK, message: bytes | str = b"") -> bool:
-        """Send our Close (once) and complete the close handshake; False if already closed."""
+    async def close(
+        self, *, code: int = WSCloseCode.OK, message: bytes | str = b"", drain: bool = True
+    ) -> bool:
+        """Send our Close (once) and complete the close handshake; False if already closed.
+
+        With ``drain`` a paused transport must take our Close before the wait for
+        the peer's (both within ``timeout``); answering the peer's Close skips that.
+        """
         if self._closed:
             return False
         frame = b"" if self._conn.close_sent else self._conn.send_close(code, message)
@@ -144,6 +177,8 @@ class Sender(FrameOutput):
             return True
         try:
             async with asyncio.timeout(self._timeout):
+                if drain and self._write_paused:
+                    await self.drain()
                 await asyncio.shield(self._peer_close)
         except TimeoutError:
             self._close_code = WSCloseCode.ABNORMAL_CLOSURE

@@ -38,3 +38,22 @@ async def test_refusal_on_a_mocked_request_is_http_bad_request() -> None:
     request = make_mocked_request("GET", "/", headers={"Upgrade": "websocket"})
     with pytest.raises(web.HTTPBadRequest):
         await web.WebSocketResponse().prepare(request)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("offer", "compress"),
+    [
+        (None, 0),
+        ("permessage-deflate", 15),
+        ("permessage-deflate; server_max_window_bits=10", 10),
+    ],
+)
+async def test_compress_reports_the_agreed_window(offer: str | None, compress: int) -> None:
+    headers = dict(HEADERS)
+    if offer is not None:
+        headers["Sec-WebSocket-Extensions"] = offer
+    ws = web.WebSocketResponse()
+    assert ws.compress is True  # the constructor's choice until the handshake
+    await ws.prepare(make_mocked_request("GET", "/", headers=headers))
+    assert ws.compress == compress

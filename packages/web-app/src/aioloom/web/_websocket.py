@@ -225,8 +225,16 @@ class WebSocketResponse(StreamResponse):
         return None if self._handshake is None else self._handshake.protocol
 
     @property
-    def compress(self) -> bool:
-        return self._ws is not None and self._ws.compress
+    def compress(self) -> int | bool:
+        """As aiohttp: the constructor's ``compress`` until prepared, then the agreed
+        deflate window (15 bits unless the client limited it), 0 without deflate."""
+        handshake = self._handshake
+        if handshake is None:
+            return self._compress
+        deflate = handshake.deflate
+        if deflate is None:
+            return 0
+        return deflate.server_max_window_bits or 15
 
     def exception(self) -> BaseException | None:
         return None if self._ws is None else self._ws.exception()

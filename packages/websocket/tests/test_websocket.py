@@ -16,7 +16,7 @@ from aioloom.websocket import (
     WSMessage,
     WSMsgType,
 )
-from aioloom.websocket._websocket import _WRITE_APART_FROM
+from aioloom.websocket._ws_send import _WRITE_APART_FROM
 
 
 @pytest.mark.asyncio

@@ -25,7 +25,7 @@ from aioloom.websocket import (
     apply_mask,
     server_handshake,
 )
-from aioloom.websocket._websocket import WebSocketProtocol
+from aioloom.websocket._ws_protocol import WebSocketProtocol
 
 __all__ = ["SansIOPair", "frame", "memory_pair", "serve", "echo_handler", "MemoryTransport"]
 

@@ -110,6 +110,12 @@ class RecordingConnection:
     def resume_reading(self) -> None:
         return None
 
+    def switch_protocols(self, target: Any) -> bytes:
+        """A WebSocketResponse prepared on a mocked request takes the connection over
+        (as aiohttp's mocks allow); nothing was read past the head, so no bytes."""
+        self.upgraded_to = target
+        return b""
+
 
 def _header_flags(headers: CIMultiDictProxy[str]) -> tuple[bool, bool, bool, int | None]:
     """(chunked, upgrade, expect_continue, content_length) from the header fields."""

@@ -31,7 +31,8 @@ from ._writer import build_frame
 
 if TYPE_CHECKING:
     from ._client import ClientWebSocket, connect
-    from ._websocket import WS_CLOSED_MESSAGE, WS_CLOSING_MESSAGE, WebSocket, WebSocketProtocol
+    from ._websocket import WS_CLOSED_MESSAGE, WS_CLOSING_MESSAGE, WebSocket
+    from ._ws_protocol import WebSocketProtocol
 
 __all__ = [
     "__version__",
@@ -83,7 +84,7 @@ _LAZY = {
     "WS_CLOSED_MESSAGE": "._websocket",
     "WS_CLOSING_MESSAGE": "._websocket",
     "WebSocket": "._websocket",
-    "WebSocketProtocol": "._websocket",
+    "WebSocketProtocol": "._ws_protocol",
     "ClientWebSocket": "._client",
     "connect": "._client",
 }

@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 from ._connection import DEFAULT_MAX_MSG_SIZE, Connection
 from ._errors import WSServerHandshakeError
 from ._handshake import client_handshake
-from ._websocket import WebSocket, WebSocketProtocol
+from ._websocket import WebSocket
+from ._ws_protocol import WebSocketProtocol
 
 __all__ = ["ClientWebSocket", "connect"]
 

@@ -78,6 +78,7 @@ def server_handshake(
     no_context_takeover: bool = False,
     origins: Collection[str] | None = None,
     http_version: tuple[int, int] = (1, 1),
+    require_get: bool = True,
 ) -> ServerHandshake:
     """Validate a client's opening handshake and build the 101 response headers.
 
@@ -85,9 +86,10 @@ def server_handshake(
     is wrong) or its subclass UnsupportedVersion (426). ``protocols`` are the
     subprotocols the server speaks; the first one the client lists that is
     among them is chosen (no overlap: no subprotocol, not an error). ``origins``,
-    when given, is the set of allowed ``Origin`` values.
+    when given, is the set of allowed ``Origin`` values. ``require_get=False``
+    accepts any method, as aiohttp's server does (RFC 6455 section 4.1 wants GET).
     """
-    if method != "GET":
+    if require_get and method != "GET":
         raise HandshakeError(
             f"WebSocket handshake needs GET, not {method}", status=405, headers=(("Allow", "GET"),)
         )

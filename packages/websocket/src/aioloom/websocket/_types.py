@@ -23,6 +23,16 @@ class WSMsgType(IntEnum):
     CLOSED = 0x101
     ERROR = 0x102
 
+    # aiohttp's lower-case aliases (the same members; code written for aiohttp uses them)
+    text = TEXT
+    binary = BINARY
+    ping = PING
+    pong = PONG
+    close = CLOSE
+    closing = CLOSING
+    closed = CLOSED
+    error = ERROR
+
 
 class WSCloseCode(IntEnum):
     """Close status codes (RFC 6455 section 7.4.1 and the IANA registry)."""

@@ -8,8 +8,9 @@ its transport to ``aioloom.websocket``'s asyncio layer.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from types import GenericAlias
 from typing import Any, cast
 
 from aioloom.websocket import (
@@ -24,7 +25,7 @@ from aioloom.websocket import (
     server_handshake,
 )
 
-from ..http._exceptions import HTTPException
+from ..http._exceptions import HTTPBadRequest
 from ..http._json import JSONDecoder, JSONEncoder
 from ..http._protocols import UpgradableConnection
 from ..http._stream_response import PreparingRequest, StreamResponse
@@ -35,6 +36,8 @@ __all__ = ["WebSocketResponse", "WebSocketReady"]
 _CLOSE = WSMsgType.CLOSE
 _CLOSING = WSMsgType.CLOSING
 _CLOSED = WSMsgType.CLOSED
+# aiohttp's default writer_limit (its DEFAULT_CHUNK_SIZE): see WebSocketResponse.
+_WRITER_LIMIT = 2**18
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +51,13 @@ class WebSocketReady:
         return self.ok
 
 
-class _HandshakeRefused(HTTPException):
-    """A refused handshake: the status and headers the websocket package chose."""
+class _HandshakeRefused(HTTPBadRequest):
+    """A refused handshake: the status and headers the websocket package chose.
+
+    An HTTPBadRequest, as aiohttp raises, so ``except web.HTTPBadRequest`` catches
+    every refusal; the status is 400 but for a Sec-WebSocket-Version other than 13,
+    which gets RFC 6455's 426 and ``Sec-WebSocket-Version: 13``.
+    """
 
     def __init__(self, error: HandshakeError) -> None:
         self.status_code = error.status  # type: ignore[misc]
@@ -79,7 +87,20 @@ class _Attachment:
 
 
 class WebSocketResponse(StreamResponse):
-    """aiohttp's ``WebSocketResponse``: prepare it, then receive and send messages."""
+    """aiohttp's ``WebSocketResponse``: prepare it, then receive and send messages.
+
+    ``writer_limit``: sends wait for a transport that asked to pause only after
+    this many bytes went out since the last wait (aiohttp's meaning). With
+    ``decode_text=False`` TEXT messages carry their UTF-8 bytes (still checked
+    as UTF-8) and ``receive_str`` returns bytes, for a ``loads`` that takes
+    bytes. ``WebSocketResponse[Literal[False]]`` is accepted at run time, as in
+    aiohttp's annotations; the type checker sees ``str`` from ``receive_str``.
+    """
+
+    # Subscripting as aiohttp 3.14 allows (it is generic in decode_text); only the
+    # run-time form: a default for the type variable needs Python 3.13.
+    def __class_getitem__(cls, item: Any) -> GenericAlias:
+        return GenericAlias(cls, item)
 
     _body_expected = False
     _direct_receive = True  # False in subclasses that override receive()
@@ -99,6 +120,8 @@ class WebSocketResponse(StreamResponse):
         protocols: Iterable[str] = (),
         compress: bool = True,
         max_msg_size: int = DEFAULT_MAX_MSG_SIZE,
+        writer_limit: int = _WRITER_LIMIT,
+        decode_text: bool = True,
     ) -> None:
         super().__init__(status=101)
         self._protocols = tuple(protocols)
@@ -109,6 +132,8 @@ class WebSocketResponse(StreamResponse):
         self._heartbeat = heartbeat
         self._compress = compress
         self._max_msg_size = max_msg_size
+        self._writer_limit = writer_limit
+        self._decode_text = decode_text
         self._ws: WebSocket | None = None
         self._handshake: ServerHandshake | None = None
 
@@ -121,6 +146,7 @@ class WebSocketResponse(StreamResponse):
             protocols=self._protocols,
             compress=self._compress,
             http_version=(request.version.major, request.version.minor),
+            require_get=False,  # aiohttp accepts any method (a route decides which)
         )
 
     def can_prepare(self, request: PreparingRequest) -> WebSocketReady:
@@ -140,6 +166,7 @@ class WebSocketResponse(StreamResponse):
         except HandshakeError as error:
             raise _HandshakeRefused(error) from error
         self._handshake = handshake
+        self.set_status(101)  # whatever the handler set before: the handshake needs 101
         for name, value in handshake.headers:
             self.headers[name] = value
         self._keep_alive = True
@@ -170,6 +197,8 @@ class WebSocketResponse(StreamResponse):
             autoclose=self._autoclose,
             autoping=self._autoping,
             heartbeat=self._heartbeat,
+            writer_limit=self._writer_limit,
+            decode_text=self._decode_text,
         )
         self._ws = ws
         leftover = protocol.switch_protocols(_Attachment(ws))
@@ -196,8 +225,16 @@ class WebSocketResponse(StreamResponse):
         return None if self._handshake is None else self._handshake.protocol
 
     @property
-    def compress(self) -> bool:
-        return self._ws is not None and self._ws.compress
+    def compress(self) -> int | bool:
+        """As aiohttp: the constructor's ``compress`` until prepared, then the agreed
+        deflate window (15 bits unless the client limited it), 0 without deflate."""
+        handshake = self._handshake
+        if handshake is None:
+            return self._compress
+        deflate = handshake.deflate
+        if deflate is None:
+            return 0
+        return deflate.server_max_window_bits or 15
 
     def exception(self) -> BaseException | None:
         return None if self._ws is None else self._ws.exception()
@@ -219,10 +256,12 @@ class WebSocketResponse(StreamResponse):
     async def receive_json(
         self,
         *,
-        loads: JSONDecoder = json.loads,
+        loads: JSONDecoder | Callable[[bytes], Any] = json.loads,
         timeout: float | None = None,  # noqa: ASYNC109
     ) -> Any:
-        return loads(await self.receive_str(timeout=timeout))
+        # str, or bytes with decode_text=False (then ``loads`` takes bytes)
+        data: Any = await self.receive_str(timeout=timeout)
+        return loads(data)
 
     def __aiter__(self) -> WebSocketResponse:
         return self
@@ -264,17 +303,33 @@ class WebSocketResponse(StreamResponse):
     ) -> None:
         await self.send_str(dumps(data), compress)
 
+    async def send_json_bytes(
+        self, data: Any, compress: int | bool | None = None, *, dumps: Callable[[Any], bytes]
+    ) -> None:
+        """``data`` encoded by a bytes-returning ``dumps`` (orjson's kind), as BINARY."""
+        await self.send_bytes(dumps(data), compress)
+
+    async def send_frame(
+        self, message: bytes, opcode: WSMsgType, compress: int | bool | None = None
+    ) -> None:
+        """One frame with FIN set; TEXT/BINARY compressed as ``send_bytes`` would.
+        A Close frame goes through ``close()`` (ValueError here)."""
+        await self._started().send_frame(message, opcode, compress)
+
     async def ping(self, message: bytes | str = b"") -> None:
         await self._started().ping(message)
 
     async def pong(self, message: bytes | str = b"") -> None:
         await self._started().pong(message)
 
-    async def close(self, *, code: int = WSCloseCode.OK, message: bytes | str = b"") -> bool:
-        """Start (or finish) the closing handshake; False if it was closed already."""
+    async def close(
+        self, *, code: int = WSCloseCode.OK, message: bytes | str = b"", drain: bool = True
+    ) -> bool:
+        """Start (or finish) the closing handshake; False if it was closed already.
+        ``drain``: let a paused transport take our Close before waiting for the peer's."""
         if self._ws is None:
             raise RuntimeError("call ws.prepare(request) before closing the WebSocket")
-        return await self._ws.close(code=code, message=message)
+        return await self._ws.close(code=code, message=message, drain=drain)
 
     async def write(self, data: bytes | bytearray | memoryview) -> None:
         raise RuntimeError("use send_str/send_bytes on a WebSocketResponse, not write()")

@@ -77,3 +77,14 @@ def test_main_exit_status(tree: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_the_repository_itself_is_clean() -> None:
     assert check_layers.check(TOOLS.parent) == []
+
+
+def test_a_dependency_behind_an_extra_may_be_imported(tree: Path) -> None:
+    _package(tree, "compat", "aioloom-compat", "compat", [], "from aioloom.web import x\n")
+    pyproject = tree / "packages/compat/pyproject.toml"
+    [violation] = check_layers.check(tree)
+    assert "does not depend on aioloom-web" in violation.message
+    pyproject.write_text(
+        pyproject.read_text() + '[project.optional-dependencies]\nweb = ["aioloom-web==0.1.0"]\n'
+    )
+    assert check_layers.check(tree) == []

@@ -37,6 +37,7 @@ from aioloom.http_parser import (
 )
 
 from ._exceptions import HTTPBadRequest, HTTPException, HTTPRequestEntityTooLarge
+from ._foreign import explain as explain_foreign
 from ._multipart_errors import FormError, RequestBodyTooLarge
 from ._response import Response, StreamResponse
 from ._streams import EMPTY_PAYLOAD, StreamReader
@@ -431,7 +432,11 @@ class RequestHandler(asyncio.Protocol):
 
     def _error_response(self, request: BaseRequest, exc: BaseException) -> Response:
         server_logger.error(
-            "Error handling request %s %s", request.method, request.path, exc_info=exc
+            "Error handling request %s %s%s",
+            request.method,
+            request.path,
+            explain_foreign(exc),  # aiohttp's objects behind the error: say so and the fix
+            exc_info=exc,
         )
         if self._debug:
             text = "".join(traceback.format_exception(exc))

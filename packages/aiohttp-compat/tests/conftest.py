@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import httpx
@@ -47,7 +47,7 @@ def compat() -> Iterator[None]:
 
 
 @asynccontextmanager
-async def serve(app: web.Application, **kwargs: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def _serve(app: web.Application, **kwargs: Any) -> AsyncIterator[httpx.AsyncClient]:
     """``app`` on 127.0.0.1, a free port; an httpx client pointed at it."""
     runner = web.AppRunner(app, **kwargs)
     await runner.setup()
@@ -58,3 +58,9 @@ async def serve(app: web.Application, **kwargs: Any) -> AsyncIterator[httpx.Asyn
             yield client
     finally:
         await runner.cleanup()
+
+
+@pytest.fixture
+def serve() -> Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]:
+    """``async with serve(app, **runner_kwargs) as client``: httpx over a real socket."""
+    return _serve

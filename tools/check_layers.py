@@ -77,9 +77,12 @@ def _distribution_names(root: Path) -> dict[str, str]:
 
 
 def _dependencies(pyproject: Path) -> set[str]:
+    """Declared dependencies, extras included: a module behind an extra (such as
+    aiohttp-compat's pytest plugin, which needs ``[pytest]``) may import them."""
     project = tomllib.loads(pyproject.read_text())["project"]
     deps = set()
-    for spec in project.get("dependencies", []):
+    extras = project.get("optional-dependencies", {}).values()
+    for spec in [*project.get("dependencies", []), *(s for group in extras for s in group)]:
         name = spec.split(";")[0]
         for stop in "=<>!~[ ":
             name = name.split(stop)[0]

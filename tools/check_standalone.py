@@ -28,7 +28,8 @@ EXPECTATIONS: dict[str, tuple[list[str], list[str]]] = {
     "aioloom-websocket": (["aioloom.websocket"], ["aioloom.web", "aioloom.http_parser"]),
     "aioloom-web": (["aioloom.web"], ["aioloom.testing"]),
     "pytest-aioloom": (["aioloom.testing", "aioloom.testing.plugin"], []),
-    "aioloom": (["aioloom.web", "aioloom.testing"], []),
+    "aioloom": (["aioloom.web", "aioloom.testing"], ["aioloom.aiohttp_compat"]),
+    "aioloom-aiohttp-compat": (["aioloom.aiohttp_compat", "aiohttp"], ["aioloom.testing"]),
 }
 
 
@@ -57,7 +58,11 @@ def check_pins() -> list[str]:
             about = next(pyproject.parent.glob("src/aioloom/*/__about__.py"))
             match = re.search(r'__version__ = "([^"]+)"', about.read_text())
             versions[name] = match.group(1) if match else "?"
-        requirements[name] = list(project.get("dependencies", []))
+        extras = project.get("optional-dependencies", {}).values()
+        requirements[name] = [
+            *project.get("dependencies", []),
+            *(req for group in extras for req in group),
+        ]
     release = set(versions.values())
     if len(release) != 1:
         problems.append(f"distributions disagree on the release: {versions}")

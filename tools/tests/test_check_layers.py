@@ -149,3 +149,14 @@ def test_catches_a_web_layer_importing_upwards(tree: Path) -> None:
     assert len(upward) == 1
     assert "layer http imports aioloom.web.server._protocol" in upward[0].message
     assert upward[0].line == 2
+
+
+def test_a_dependency_behind_an_extra_may_be_imported(tree: Path) -> None:
+    _package(tree, "compat", "aioloom-compat", "compat", [], "from aioloom.web import x\n")
+    pyproject = tree / "packages/compat/pyproject.toml"
+    [violation] = check_layers.check(tree)
+    assert "does not depend on aioloom-web" in violation.message
+    pyproject.write_text(
+        pyproject.read_text() + '[project.optional-dependencies]\nweb = ["aioloom-web==0.1.0"]\n'
+    )
+    assert check_layers.check(tree) == []

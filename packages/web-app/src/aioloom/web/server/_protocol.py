@@ -38,6 +38,7 @@ from ..http._response import Response
 from ..http._stream_response import StreamResponse
 from ..http._streams import EMPTY_PAYLOAD, StreamReader
 from ._connection import Connection
+from ._foreign import explain as explain_foreign
 
 __all__ = ["RequestHandler"]
 
@@ -278,7 +279,11 @@ class RequestHandler(Connection):
 
     def _error_response(self, request: BaseRequest, exc: BaseException) -> Response:
         server_logger.error(
-            "Error handling request %s %s", request.method, request.path, exc_info=exc
+            "Error handling request %s %s%s",
+            request.method,
+            request.path,
+            explain_foreign(exc),  # aiohttp's objects behind the error: say so and the fix
+            exc_info=exc,
         )
         if self._debug:
             text = "".join(traceback.format_exception(exc))

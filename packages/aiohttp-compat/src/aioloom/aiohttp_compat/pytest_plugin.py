@@ -1,0 +1,124 @@
+"""pytest-aiohttp's fixtures on aioloom: an aiohttp application's test suite, unchanged.
+
+Load it early, so compat is installed before any conftest or test module
+imports ``aiohttp.web``: ``addopts = ["-p", "aioloom.aiohttp_compat.pytest_plugin"]``
+in the pytest configuration (or ``pytest -p ...``). Importing this module
+installs compat; pytest's unconfigure uninstalls it.
+
+* ``aiohttp_client``, ``aiohttp_server``, ``aiohttp_raw_server`` and
+  ``aiohttp_unused_port`` are pytest-aioloom's ``aioloom_*`` fixtures under
+  pytest-aiohttp's names (same calls, same teardown).
+* ``aiohttp.test_utils`` resolves to pytest-aioloom's ``TestClient``,
+  ``TestServer``, ``RawTestServer``, ``make_mocked_request`` and ``unused_port``,
+  and ``aiohttp.pytest_plugin`` to the fixtures' Protocol types, for suites that
+  import them for annotations.
+* pytest-aiohttp's own plugin (registered as ``aiohttp``), if installed, is
+  blocked: its fixtures have the same names and would build aiohttp's servers.
+"""
+
+from __future__ import annotations
+
+import types
+
+import pytest
+
+import aioloom.testing.plugin as aioloom_plugin
+from aioloom import testing
+from aioloom.testing import AioloomClient, AioloomRawServer, AioloomServer, AioloomUnusedPort
+
+from ._install import add_modules, install, uninstall
+from ._modules import MIGRATION_DOCS
+
+__all__ = [
+    "aiohttp_client",
+    "aiohttp_server",
+    "aiohttp_raw_server",
+    "aiohttp_unused_port",
+    "pytest_addhooks",
+    "pytest_configure",
+    "pytest_unconfigure",
+]
+
+# aiohttp.test_utils names -> pytest-aioloom's objects.
+_TEST_UTILS: dict[str, object] = {
+    "BaseTestServer": testing.BaseTestServer,
+    "TestServer": testing.TestServer,
+    "RawTestServer": testing.RawTestServer,
+    "TestClient": testing.TestClient,
+    "make_mocked_request": testing.make_mocked_request,
+    "unused_port": testing.unused_port,
+}
+_PYTEST_PLUGIN: dict[str, object] = {
+    "AiohttpClient": AioloomClient,
+    "AiohttpServer": AioloomServer,
+    "AiohttpRawServer": AioloomRawServer,
+    "AiohttpUnusedPort": AioloomUnusedPort,
+}
+
+
+def _stand_in(name: str, names: dict[str, object]) -> types.ModuleType:
+    module = types.ModuleType(name, f"{name} on pytest-aioloom (aioloom-aiohttp-compat).")
+    module.__dict__.update(names)
+    module.__dict__["__all__"] = list(names)
+
+    def __getattr__(attribute: str) -> object:
+        raise AttributeError(
+            f"{name}.{attribute} is not provided on aioloom (pytest-aioloom has no "
+            f"counterpart); see {MIGRATION_DOCS}",
+            name=attribute,
+        )
+
+    module.__dict__["__getattr__"] = __getattr__
+    return module
+
+
+def _install() -> None:
+    install()
+    add_modules(
+        {
+            "aiohttp.test_utils": _stand_in("aiohttp.test_utils", _TEST_UTILS),
+            "aiohttp.pytest_plugin": _stand_in("aiohttp.pytest_plugin", _PYTEST_PLUGIN),
+        }
+    )
+
+
+_install()
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    # Runs as this plugin registers (from -p: before entry-point plugins load).
+    pluginmanager.set_blocked("aiohttp")
+    if not pluginmanager.is_registered(aioloom_plugin):
+        pluginmanager.register(aioloom_plugin, "aioloom")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _install()  # again after an uninstall (e.g. a second in-process pytest run)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    uninstall()
+
+
+@pytest.fixture
+def aiohttp_client(aioloom_client: AioloomClient) -> AioloomClient:
+    """``await aiohttp_client(app_or_server, *, server_kwargs=None, **kwargs)``."""
+    return aioloom_client
+
+
+@pytest.fixture
+def aiohttp_server(aioloom_server: AioloomServer) -> AioloomServer:
+    """``await aiohttp_server(app, *, host='127.0.0.1', port=None, **kwargs)``."""
+    return aioloom_server
+
+
+@pytest.fixture
+def aiohttp_raw_server(aioloom_raw_server: AioloomRawServer) -> AioloomRawServer:
+    """``await aiohttp_raw_server(handler, *, port=None, **kwargs)``."""
+    return aioloom_raw_server
+
+
+@pytest.fixture
+def aiohttp_unused_port(aioloom_unused_port: AioloomUnusedPort) -> AioloomUnusedPort:
+    """``aiohttp_unused_port()``: a free TCP port."""
+    return aioloom_unused_port

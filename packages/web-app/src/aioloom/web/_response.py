@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterator, Mapping, MutableMapping
 from concurrent.futures import Executor
 from http import HTTPStatus
-from http.cookies import Morsel
+from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from multidict import CIMultiDict, istr
@@ -18,8 +18,15 @@ from ._compression import (
     make_compressor,
     negotiate,
 )
-from ._cookies import expired_morsel, make_morsel, render_cookie
-from ._headers import ETag, format_http_date, parse_content_type, parse_http_date
+from ._cookies import ResponseCookies, del_cookie, render_cookie, set_cookie
+from ._headers import (
+    ETag,
+    etag_from_header,
+    etag_header,
+    format_http_date,
+    parse_content_type,
+    parse_http_date,
+)
 from ._json import dumps as default_dumps
 from ._keys import ResponseKey
 from ._response_head import (
@@ -103,7 +110,7 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
     ) -> None:
         _start_head(self, status, reason, headers)
 
-    _cookies_dict: dict[str, Morsel[str]] | None = None
+    _cookies_dict: ResponseCookies | None = None
     _state_dict: dict[str | ResponseKey[Any], Any] | None = None
     _chunked = False
     _compression: str | None = None
@@ -116,10 +123,10 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
     _body_length = 0
 
     @property
-    def _cookies(self) -> dict[str, Morsel[str]]:
+    def _cookies(self) -> ResponseCookies:
         cookies = self._cookies_dict
         if cookies is None:
-            cookies = self._cookies_dict = {}
+            cookies = self._cookies_dict = ResponseCookies()
         return cookies
 
     @property
@@ -158,7 +165,7 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         return self._headers
 
     @property
-    def cookies(self) -> Mapping[str, Morsel[str]]:
+    def cookies(self) -> SimpleCookie:
         return self._cookies
 
     def set_cookie(
@@ -172,10 +179,12 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         path: str = "/",
         secure: bool | None = None,
         httponly: bool | None = None,
+        version: str | None = None,
         samesite: str | None = None,
         partitioned: bool | None = None,
     ) -> None:
-        self._cookies[name] = make_morsel(
+        set_cookie(
+            self._cookies,
             name,
             value,
             expires=expires,
@@ -184,6 +193,7 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
             path=path,
             secure=secure,
             httponly=httponly,
+            version=version,
             samesite=samesite,
             partitioned=partitioned,
         )
@@ -198,8 +208,14 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
         httponly: bool | None = None,
         samesite: str | None = None,
     ) -> None:
-        self._cookies[name] = expired_morsel(
-            name, domain=domain, path=path, secure=secure, httponly=httponly, samesite=samesite
+        del_cookie(
+            self._cookies,
+            name,
+            domain=domain,
+            path=path,
+            secure=secure,
+            httponly=httponly,
+            samesite=samesite,
         )
 
     @property
@@ -253,30 +269,14 @@ class StreamResponse(MutableMapping[str | ResponseKey[Any], Any]):
 
     @property
     def etag(self) -> ETag | None:
-        value = self._headers.get("ETag")
-        if value is None:
-            return None
-        weak = value.startswith("W/")
-        return ETag(value[3 if weak else 1 : -1], weak)
+        return etag_from_header(self._headers.get("ETag"))
 
     @etag.setter
     def etag(self, value: ETag | str | None) -> None:
         if value is None:
             self._headers.pop("ETag", None)
-        elif isinstance(value, str):
-            if value == "*":
-                self._headers["ETag"] = "*"
-            else:
-                self._check_etag(value)
-                self._headers["ETag"] = f'"{value}"'
         else:
-            self._check_etag(value.value)
-            self._headers["ETag"] = f'{"W/" if value.is_weak else ""}"{value.value}"'
-
-    @staticmethod
-    def _check_etag(value: str) -> None:
-        if any(c == '"' or ord(c) < 0x21 or ord(c) == 0x7F for c in value):
-            raise ValueError(f"ETag value {value!r} has characters that are not allowed")
+            self._headers["ETag"] = etag_header(value)
 
     # -- framing ------------------------------------------------------------------
 

@@ -64,6 +64,8 @@ def test_whole_seconds_and_naive_datetimes() -> None:
     assert format_http_date(1.0) == "Thu, 01 Jan 1970 00:00:01 GMT"
     naive = datetime.datetime(2020, 1, 2, 3, 4, 5)  # read as UTC, as aiohttp does
     assert format_http_date(naive) == "Thu, 02 Jan 2020 03:04:05 GMT"
+    with pytest.raises(TypeError, match="Unsupported type for last_modified: object"):
+        web.StreamResponse().last_modified = object()  # type: ignore[assignment]
 
 
 # -- Content-Type ----------------------------------------------------------------------------

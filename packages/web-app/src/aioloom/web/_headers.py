@@ -114,4 +114,6 @@ def format_http_date(value: datetime.datetime | float) -> str:
         if value.tzinfo is None:  # naive: UTC, as aiohttp reads it (not local time)
             value = value.replace(tzinfo=datetime.UTC)
         value = value.timestamp()
+    elif not isinstance(value, int | float):  # aiohttp's words: code matches on them
+        raise TypeError(f"Unsupported type for last_modified: {type(value).__name__}")
     return email.utils.formatdate(math.ceil(value), usegmt=True)

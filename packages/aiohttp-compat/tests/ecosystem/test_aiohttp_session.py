@@ -36,12 +36,6 @@ async def _survives(serve, app: object) -> None:
         assert (await client.get("/")).text == "1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="request.cookies drops a quoted cookie value with backslash escapes "
-    '(AIOHTTP_SESSION="{\\"created\\": 1\\054 ...}", as SimpleCookieStorage writes it); '
-    "aiohttp unquotes it like http.cookies",
-)
 async def test_simple_cookie_storage(serve) -> None:
     from aiohttp_session import SimpleCookieStorage
 

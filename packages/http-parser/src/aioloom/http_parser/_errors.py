@@ -48,9 +48,13 @@ class UriTooLong(HttpParserError):
 
 
 class HeadersTooLarge(HttpParserError):
-    """A header or trailer field too long, or too many of them (431)."""
+    """A header or trailer field too long, or too many of them (400).
 
-    status = 431
+    400, not RFC 6585's 431: aiohttp answers these with 400, and clients and
+    tests written against it expect that.
+    """
+
+    status = 400
 
 
 class UnsupportedContentEncoding(HttpParserError):

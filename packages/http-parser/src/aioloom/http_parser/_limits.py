@@ -12,8 +12,8 @@ class Limits:
     """Limits counted while reading, across any number of ``feed`` calls.
 
     ``max_line_size`` bounds the request or status line (414 / 400),
-    ``max_field_size`` each header and trailer line (431), ``max_headers`` the
-    number of header fields and, separately, of trailer fields (431).
+    ``max_field_size`` each header and trailer line (400), ``max_headers`` the
+    number of header fields and, separately, of trailer fields (400, as aiohttp).
     ``max_chunk_line_size`` bounds a chunk-size line including its extensions
     (400). ``max_body_size`` (None: unbounded) bounds the body as sent and
     ``max_decompressed_size`` the body after Content-Encoding decoding (413).

@@ -198,7 +198,9 @@ class HTTPMove(HTTPRedirection):
         super().__init__(
             headers=headers, reason=reason, body=body, text=text, content_type=content_type
         )
-        self.headers["Location"] = str(location)
+        # Through yarl, as aiohttp: CR, LF, spaces and non-ASCII are percent-encoded,
+        # so a location built from user input cannot split the response head.
+        self.headers["Location"] = str(URL(location))
         self.location = location
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import math
 import re
 from dataclasses import dataclass
 from email.message import Message
@@ -16,9 +17,13 @@ __all__ = [
     "format_http_date",
     "parse_etags",
     "ETAG_ANY",
+    "etag_from_header",
+    "etag_header",
 ]
 
-_ETAG = re.compile(r'(W/)?"([\x21\x23-\x7e\x80-\xff]*)"')
+# An entity tag: one or more etagc (RFC 9110 8.8.3) in quotes, W/ for a weak one.
+_ETAGC = re.compile(r"[\x21\x23-\x7e\x80-\xff]+")
+_ETAG = re.compile(r'(W/)?"([\x21\x23-\x7e\x80-\xff]+)"')
 _ETAG_LIST_ITEM = re.compile(r'\s*(?:(W/)?"([\x21\x23-\x7e\x80-\xff]*)")\s*(?:,|$)')
 ETAG_ANY = "*"
 
@@ -27,6 +32,33 @@ ETAG_ANY = "*"
 class ETag:
     value: str
     is_weak: bool = False
+
+
+def etag_from_header(value: str | None) -> ETag | None:
+    """A response's ``ETag`` header as aiohttp reads it: None when absent or malformed."""
+    if not value:
+        return None
+    if value == ETAG_ANY:
+        return ETag(ETAG_ANY)
+    match = _ETAG.fullmatch(value)
+    if match is None:
+        return None
+    return ETag(match.group(2), bool(match.group(1)))
+
+
+def etag_header(value: ETag | str) -> str:
+    """The ``ETag`` header for ``value``; ValueError for a value no header can carry."""
+    if isinstance(value, ETag) and isinstance(value.value, str):
+        tag, weak = value.value, value.is_weak
+    elif isinstance(value, str):
+        tag, weak = value, False
+    else:
+        raise ValueError(f"Unsupported etag type: {type(value)}; use str, ETag or None")
+    if tag == ETAG_ANY:
+        return ETAG_ANY
+    if _ETAGC.fullmatch(tag) is None:
+        raise ValueError(f"Value {tag!r} is not a valid etag (ETag: no quotes, spaces, controls)")
+    return f'W/"{tag}"' if weak else f'"{tag}"'
 
 
 def parse_etags(header: str | None) -> tuple[ETag, ...] | None:
@@ -53,6 +85,10 @@ def parse_content_type(header: str | None) -> tuple[str, MappingProxyType[str, s
     message = Message()
     message["content-type"] = header
     params = {k.lower(): str(v) for k, v in message.get_params(failobj=[])[1:]}
+    if header.partition(";")[0].count("/") != 1:
+        # Not type/subtype: email's text/plain fallback would invite sniffing;
+        # aiohttp (and RFC 9110 8.3) treat it as unknown bytes.
+        return "application/octet-stream", MappingProxyType(params)
     return message.get_content_type(), MappingProxyType(params)
 
 
@@ -69,6 +105,15 @@ def parse_http_date(value: str | None) -> datetime.datetime | None:
 
 
 def format_http_date(value: datetime.datetime | float) -> str:
+    """An IMF-fixdate; a fractional second rounds up (as aiohttp 3.14.2+).
+
+    Rounding down would give a Last-Modified earlier than the file's mtime, and
+    a client revalidating with If-Modified-Since would then be told "modified".
+    """
     if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:  # naive: UTC, as aiohttp reads it (not local time)
+            value = value.replace(tzinfo=datetime.UTC)
         value = value.timestamp()
-    return email.utils.formatdate(value, usegmt=True)
+    elif not isinstance(value, int | float):  # aiohttp's words: code matches on them
+        raise TypeError(f"Unsupported type for last_modified: {type(value).__name__}")
+    return email.utils.formatdate(math.ceil(value), usegmt=True)

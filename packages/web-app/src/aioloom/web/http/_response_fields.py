@@ -7,13 +7,19 @@ single header fields; the other half (``_stream_response``) sends them.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from http.cookies import Morsel
+from http.cookies import SimpleCookie
 
 from multidict import CIMultiDict, istr
 
-from ._cookies import expired_morsel, make_morsel
-from ._headers import ETag, format_http_date, parse_content_type, parse_http_date
+from ._cookies import ResponseCookies, del_cookie, set_cookie
+from ._headers import (
+    ETag,
+    etag_from_header,
+    etag_header,
+    format_http_date,
+    parse_content_type,
+    parse_http_date,
+)
 
 __all__ = ["ResponseFields", "CONTENT_TYPE", "CONTENT_LENGTH"]
 
@@ -26,17 +32,17 @@ class ResponseFields:
 
     _headers: CIMultiDict[str]
     _chunked = False
-    _cookies_dict: dict[str, Morsel[str]] | None = None
+    _cookies_dict: ResponseCookies | None = None
 
     @property
-    def _cookies(self) -> dict[str, Morsel[str]]:
+    def _cookies(self) -> ResponseCookies:
         cookies = self._cookies_dict
         if cookies is None:
-            cookies = self._cookies_dict = {}
+            cookies = self._cookies_dict = ResponseCookies()
         return cookies
 
     @property
-    def cookies(self) -> Mapping[str, Morsel[str]]:
+    def cookies(self) -> SimpleCookie:
         return self._cookies
 
     def set_cookie(
@@ -50,10 +56,12 @@ class ResponseFields:
         path: str = "/",
         secure: bool | None = None,
         httponly: bool | None = None,
+        version: str | None = None,
         samesite: str | None = None,
         partitioned: bool | None = None,
     ) -> None:
-        self._cookies[name] = make_morsel(
+        set_cookie(
+            self._cookies,
             name,
             value,
             expires=expires,
@@ -62,6 +70,7 @@ class ResponseFields:
             path=path,
             secure=secure,
             httponly=httponly,
+            version=version,
             samesite=samesite,
             partitioned=partitioned,
         )
@@ -76,8 +85,14 @@ class ResponseFields:
         httponly: bool | None = None,
         samesite: str | None = None,
     ) -> None:
-        self._cookies[name] = expired_morsel(
-            name, domain=domain, path=path, secure=secure, httponly=httponly, samesite=samesite
+        del_cookie(
+            self._cookies,
+            name,
+            domain=domain,
+            path=path,
+            secure=secure,
+            httponly=httponly,
+            samesite=samesite,
         )
 
     @property
@@ -131,27 +146,11 @@ class ResponseFields:
 
     @property
     def etag(self) -> ETag | None:
-        value = self._headers.get("ETag")
-        if value is None:
-            return None
-        weak = value.startswith("W/")
-        return ETag(value[3 if weak else 1 : -1], weak)
+        return etag_from_header(self._headers.get("ETag"))
 
     @etag.setter
     def etag(self, value: ETag | str | None) -> None:
         if value is None:
             self._headers.pop("ETag", None)
-        elif isinstance(value, str):
-            if value == "*":
-                self._headers["ETag"] = "*"
-            else:
-                self._check_etag(value)
-                self._headers["ETag"] = f'"{value}"'
         else:
-            self._check_etag(value.value)
-            self._headers["ETag"] = f'{"W/" if value.is_weak else ""}"{value.value}"'
-
-    @staticmethod
-    def _check_etag(value: str) -> None:
-        if any(c == '"' or ord(c) < 0x21 or ord(c) == 0x7F for c in value):
-            raise ValueError(f"ETag value {value!r} has characters that are not allowed")
+            self._headers["ETag"] = etag_header(value)

@@ -399,15 +399,49 @@ async def test_low_level_server_serves_raw_handlers(serve) -> None:
     await conn.close()
 
 
-async def test_upgrade_request_to_a_plain_route_closes_and_buffers_nothing(serve) -> None:
+async def test_a_declined_upgrade_keeps_the_connection_for_what_follows(serve) -> None:
+    # As aiohttp: a plain answer declines the upgrade; the bytes after the head are
+    # HTTP again, so a request pipelined behind it is answered on the same connection.
     server = await serve(app_with(("GET", "/", hello)))
     conn = await server.connect()
     await conn.send(
         b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
-        + b"z" * 200_000
+        b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
     )
+    first = await conn.read_response()
+    assert first.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert b"Connection: close" not in first
+    assert (await conn.read_response()).startswith(b"HTTP/1.1 200 OK\r\n")
+    await conn.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")  # and later ones too
+    assert (await conn.read_response()).startswith(b"HTTP/1.1 200 OK\r\n")
+    await conn.close()
+
+
+@pytest.mark.parametrize(
+    ("junk", "status"),
+    [(b"\x16\x03\x01 tls?\r\n\r\n", b"400 Bad Request"), (b"z" * 200_000, b"414 URI Too Long")],
+)
+async def test_junk_after_a_declined_upgrade_gets_a_4xx(serve, junk: bytes, status: bytes) -> None:
+    server = await serve(app_with(("GET", "/", hello)))
+    conn = await server.connect()
+    await conn.send(
+        b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n" + junk
+    )
+    assert (await conn.read_response()).startswith(b"HTTP/1.1 200 OK\r\n")
+    rest = await conn.read_until_closed()
+    assert rest.startswith(b"HTTP/1.1 " + status + b"\r\n")
+    assert all(not p.busy for p in server.runner.server.connections)  # type: ignore[union-attr]
+
+
+async def test_an_answered_connect_closes_and_buffers_nothing(serve) -> None:
+    async def connect(request: web.Request) -> web.Response:
+        return web.Response(status=405)
+
+    server = await serve(app_with(("CONNECT", "/", connect), ("GET", "/", hello)))
+    conn = await server.connect()
+    await conn.send(b"CONNECT x:443 HTTP/1.1\r\nHost: x:443\r\n\r\n" + b"z" * 200_000)
     data = await conn.read_until_closed()
-    assert data.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert data.split(b"\r\n")[0].startswith(b"HTTP/1.1 ")
     assert b"Connection: close\r\n" in data
     assert all(not p.busy for p in server.runner.server.connections)  # type: ignore[union-attr]
 

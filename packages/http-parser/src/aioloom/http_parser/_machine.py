@@ -93,6 +93,17 @@ class MessageParser(ABC):
         """True once the parser switched protocols; later bytes are UpgradeData."""
         return self._upgraded
 
+    def decline_upgrade(self, data: bytes = b"") -> None:
+        """The switch was not made (the server answered the upgrade request normally).
+
+        ``data`` is what was handed out as ``UpgradeData``; it and every later
+        byte are parsed as HTTP again.
+        """
+        if not self._upgraded:
+            raise RuntimeError("decline_upgrade() called on a parser that did not switch protocols")
+        self._upgraded = False
+        self.receive(data)
+
     def receive(self, data: bytes) -> None:
         """Buffer ``data`` without parsing it."""
         buf = self._buf

@@ -46,7 +46,7 @@ from .http._keys import AppKey, NotAppKeyWarning, RequestKey, ResponseKey
 from .http._request import BaseRequest, HttpVersion
 from .http._response import Response
 from .http._stream_response import ContentCoding, StreamResponse
-from .http._streams import StreamReader
+from .http._streams import PayloadAccessError, RequestPayloadError, StreamReader
 from .server._access_log import AbstractAccessLogger, AccessLogger
 from .server._protocol import RequestHandler
 from .server._run_app import run_app
@@ -90,6 +90,8 @@ __all__ = [
     "Request",
     "HttpVersion",
     "StreamReader",
+    "RequestPayloadError",
+    "PayloadAccessError",
     "StreamResponse",
     "Response",
     "FileResponse",

@@ -12,11 +12,31 @@ from collections import deque
 from collections.abc import AsyncIterator
 from typing import Protocol
 
-__all__ = ["StreamReader", "EMPTY_PAYLOAD", "FlowControl", "EofStream"]
+__all__ = [
+    "StreamReader",
+    "EMPTY_PAYLOAD",
+    "FlowControl",
+    "EofStream",
+    "RequestPayloadError",
+    "PayloadAccessError",
+]
 
 
 class EofStream(Exception):
     """Raised by ``readchunk``-style internals at the end of the stream."""
+
+
+class RequestPayloadError(Exception):
+    """The request body is malformed, cannot be decoded, or ended before its end.
+
+    Raised by every read of the body (``request.read()``, ``text()``, ``json()``,
+    ``post()``, ``multipart()``, ``request.content.*``); left uncaught, the
+    server answers 400 and closes the connection.
+    """
+
+
+class PayloadAccessError(Exception):
+    """The request body was read after the request's handler had finished."""
 
 
 class FlowControl(Protocol):
@@ -53,11 +73,15 @@ class StreamReader:
         self._waiter: asyncio.Future[None] | None = None
         self._exception: BaseException | None = None
         self._total = 0
+        self._discarding = False
 
     # -- the producer side (the connection) ------------------------------------
 
     def feed_data(self, data: bytes) -> None:
         if not data:
+            return
+        if self._discarding:
+            self._total += len(data)
             return
         self._buffer.append(data)
         self._size += len(data)
@@ -81,6 +105,20 @@ class StreamReader:
 
     def exception(self) -> BaseException | None:
         return self._exception
+
+    def discard(self, exc: BaseException) -> None:
+        """Nobody will read the rest: drop what is buffered and what still comes.
+
+        Later reads raise ``exc``; the connection keeps feeding until the end
+        of the body, so the bytes are counted but never kept.
+        """
+        self._discarding = True
+        self._buffer.clear()
+        self._size = 0
+        self.set_exception(exc)
+        if self._paused:
+            self._paused = False
+            self._flow.resume_reading()
 
     def _wake(self) -> None:
         waiter = self._waiter

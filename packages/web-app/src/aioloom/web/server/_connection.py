@@ -9,7 +9,11 @@ requests beyond the queue they wait in.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
+import logging
+import math
+import socket
 import time
 from collections import deque
 from collections.abc import Callable
@@ -22,6 +26,8 @@ from ..http._protocols import UpgradeTarget
 from ..http._request import BaseRequest
 from ..http._streams import StreamReader
 from ._access_log import AbstractAccessLogger
+
+server_logger = logging.getLogger("aioloom.web.server")
 
 __all__ = ["Connection"]
 
@@ -42,6 +48,11 @@ class Connection(asyncio.Protocol):
         lingering_time: float = 10.0,
         lingering_bytes: int = 16 * 1024 * 1024,
         read_bufsize: int = 2**16,
+        tcp_keepalive: bool = True,
+        auto_decompress: bool = True,
+        max_decompressed_size: int = 32 * 1024 * 1024,
+        timeout_ceil_threshold: float = 5.0,
+        logger: logging.Logger = server_logger,
         access_logger: AbstractAccessLogger | None = None,
         handler_cancellation: bool = False,
         debug: bool = False,
@@ -64,8 +75,13 @@ class Connection(asyncio.Protocol):
                 max_field_size=max_field_size,
                 max_headers=max_headers,
                 max_remembered_head_size=max_remembered_head_size,
-            )
+                max_decompressed_size=max_decompressed_size,
+            ),
+            decompress=auto_decompress,
         )
+        self._tcp_keepalive = tcp_keepalive
+        self._timeout_ceil_threshold = timeout_ceil_threshold
+        self._logger = logger
         self._keepalive_timeout = keepalive_timeout
         self._read_header_timeout = read_header_timeout
         self._max_pipelined = max(1, max_pipelined_requests)
@@ -95,12 +111,16 @@ class Connection(asyncio.Protocol):
         self._lost = False
         self._parsing = False
         self._pending_error: bytes | None = None
+        # While dropping a finished request's unread body: its bytes at the start.
+        self._draining: int | None = None
 
     # -- asyncio.Protocol ----------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # uvloop's transports are not asyncio.Transport subclasses, only alike.
         self.transport = cast(asyncio.Transport, transport)
+        if self._tcp_keepalive:
+            _set_tcp_keepalive(transport)
         self._arm_keepalive()
 
     def connection_lost(self, exc: BaseException | None) -> None:
@@ -211,8 +231,14 @@ class Connection(asyncio.Protocol):
         self._idle_since = self._now()
         if self._keepalive_timeout and self._keepalive_handle is None:
             self._keepalive_handle = self._loop.call_at(
-                self._idle_since + self._keepalive_timeout, self._on_idle_timeout
+                self._when(self._idle_since, self._keepalive_timeout), self._on_idle_timeout
             )
+
+    def _when(self, start: float, timeout: float) -> float:
+        """The loop time to act at; long timeouts are rounded up to a whole second so
+        that the timers of many connections fire together (``timeout_ceil_threshold``)."""
+        at = start + timeout
+        return math.ceil(at) if timeout >= self._timeout_ceil_threshold else at
 
     def _on_idle_timeout(self) -> None:
         self._keepalive_handle = None
@@ -223,12 +249,14 @@ class Connection(asyncio.Protocol):
         if self._now() >= deadline:
             self._close()
         else:
-            self._keepalive_handle = self._loop.call_at(deadline, self._on_idle_timeout)
+            self._keepalive_handle = self._loop.call_at(
+                self._when(idle_since, self._keepalive_timeout), self._on_idle_timeout
+            )
 
     def _arm_header_deadline(self) -> None:
         if self._read_header_timeout and self._header_handle is None and self._parser.buffered:
-            self._header_handle = self._loop.call_later(
-                self._read_header_timeout, self._on_header_timeout
+            self._header_handle = self._loop.call_at(
+                self._when(self._loop.time(), self._read_header_timeout), self._on_header_timeout
             )
 
     def _on_header_timeout(self) -> None:
@@ -292,3 +320,12 @@ class Connection(asyncio.Protocol):
         if self._task is not None:
             self._task.cancel()
         self._close()
+
+
+def _set_tcp_keepalive(transport: asyncio.BaseTransport) -> None:
+    """SO_KEEPALIVE on a TCP socket: the kernel notices peers that vanished."""
+    sock = transport.get_extra_info("socket")
+    if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return
+    with contextlib.suppress(OSError):  # e.g. a platform without the option
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)

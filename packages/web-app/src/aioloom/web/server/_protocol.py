@@ -16,7 +16,6 @@ Rules, in order of importance:
 from __future__ import annotations
 
 import asyncio
-import logging
 import traceback
 from collections.abc import Awaitable, Callable
 from html import escape
@@ -36,7 +35,7 @@ from ..http._protocols import ConnectionInfo
 from ..http._request import BaseRequest
 from ..http._response import Response
 from ..http._stream_response import StreamResponse
-from ..http._streams import EMPTY_PAYLOAD, StreamReader
+from ..http._streams import EMPTY_PAYLOAD, PayloadAccessError, RequestPayloadError, StreamReader
 from ._connection import Connection
 from ._foreign import explain as explain_foreign
 
@@ -44,8 +43,6 @@ __all__ = ["RequestHandler"]
 
 # Bytes read past an upgrade request's head, held until the handler switches.
 _MAX_PENDING_UPGRADE_BYTES = 64 * 1024
-
-server_logger = logging.getLogger("aioloom.web.server")
 
 
 class ConnectionOwner(Protocol):
@@ -104,7 +101,7 @@ class RequestHandler(Connection):
         parser = self._parser
         queue = self._queue
         try:
-            while self._pending_error is None:
+            while self._pending_error is None and not self._lingering:
                 room = self._max_pipelined - len(queue)
                 try:
                     events = parser.next_events(room if room > 0 else 0)
@@ -131,9 +128,13 @@ class RequestHandler(Connection):
                         if self._payload is not None:
                             self._payload.feed_eof()
                             self._payload = None
+                        if self._draining is not None:
+                            self._drained()
                     elif kind is Body:
                         if self._payload is not None:
                             self._payload.feed_data(event.data)  # type: ignore[union-attr]
+                            if self._draining is not None and self._drain_exceeded():
+                                break
                     elif kind is UpgradeData:  # bytes after an upgrade request's head
                         self._upgrade_buffer += event.data  # type: ignore[union-attr]
                         if len(self._upgrade_buffer) > _MAX_PENDING_UPGRADE_BYTES:
@@ -182,6 +183,8 @@ class RequestHandler(Connection):
                 raise
             except ConnectionError:
                 return  # the peer went away mid-request
+            except RequestPayloadError as exc:  # a malformed body, left uncaught
+                response = _fresh(HTTPBadRequest(text=f"400: {exc}"))
             except RequestBodyTooLarge as exc:  # from a handler's streaming multipart read
                 response = _fresh(HTTPRequestEntityTooLarge(exc.max_size, exc.actual_size))
             except FormError as exc:
@@ -194,8 +197,16 @@ class RequestHandler(Connection):
                 response = self._error_response(
                     request, TypeError("the handler returned None instead of a response")
                 )
-            if self._close_after_current or request._head.upgrade:
-                response.force_close()  # tell the client this connection ends here
+            payload = request._payload
+            if (
+                self._close_after_current
+                or (payload is not EMPTY_PAYLOAD and not payload.is_eof() and not response.prepared)
+                or (request._head.upgrade and request._head.method == "CONNECT")
+            ):
+                # Tell the client this connection ends here: on shutdown, when the
+                # body has not all arrived (or was malformed), or after a CONNECT.
+                # (A head the handler sent itself keeps its promise: see _drain.)
+                response.force_close()
             if response._send_now(request):  # the usual case: sent whole, nothing awaited
                 if self._writing_paused:
                     await self.drain()  # never run ahead of a client that reads slowly
@@ -204,7 +215,7 @@ class RequestHandler(Connection):
         except ConnectionError:
             pass
         except Exception as exc:  # a failure while sending: nothing more can be said
-            server_logger.exception("Error sending the response: %s", exc)
+            self._logger.exception("Error sending the response: %s", exc)
             self._close_after_current = True
         finally:
             if response is not None and self._access_logger is not None:
@@ -223,7 +234,7 @@ class RequestHandler(Connection):
         """After the head went out no other answer can be given: log, then close."""
         if request._prepared_response is None:  # (the server's request is the origin)
             return False
-        server_logger.error(
+        self._logger.error(
             "Error handling request %s %s after the response was started; closing",
             request.method,
             request.path,
@@ -246,21 +257,41 @@ class RequestHandler(Connection):
         if self._upgrade is not None:
             self._close()  # the WebSocket handler is done: so is the connection
             return
+        keep_alive = (
+            response is not None and bool(response._keep_alive) and not self._close_after_current
+        )
+        declined = False
         if request._head.upgrade:
-            # An upgrade request got a plain answer: the bytes after its head belong
-            # to a protocol nobody speaks here. Drop them, without resetting the client.
+            if not keep_alive:
+                # A CONNECT, or an answer that closes: the bytes after the head belong
+                # to a protocol nobody speaks here. Drop them without resetting the client.
+                self._upgrade_buffer.clear()
+                self._linger()
+                return
+            # The upgrade was declined (a plain answer): what followed the head is
+            # HTTP again, as pipelined requests or junk that gets its 400.
+            self._parser.decline_upgrade(bytes(self._upgrade_buffer))
             self._upgrade_buffer.clear()
-            self._linger()
-            return
+            self._resume_reading("upgrade")
+            declined = True
         payload = request._payload
         if payload is not EMPTY_PAYLOAD and not payload.is_eof():
+            if keep_alive and payload.exception() is None:
+                # The handler sent its own head (keep-alive) without reading the whole
+                # body: read and drop the rest, bounded, then go on.
+                self._drain(payload)
+                return
             # A body not fully received would desync the next request; the client
             # may still be sending the body we did not want.
             self._linger()
             return
-        keep_alive = (
-            response is not None and bool(response._keep_alive) and not self._close_after_current
-        )
+        if payload is not EMPTY_PAYLOAD:
+            payload.discard(_PAYLOAD_ACCESS_ERROR)
+        if declined and keep_alive and self._pending_error is None:
+            self._parse_buffered()  # starts the next request, if one was pipelined
+            if self._task is None and not self._queue and self._pending_error is None:
+                self._arm_keepalive()
+            return
         if self._pending_error is not None:
             # Requests before the bad bytes are answered first, then the error.
             if keep_alive and self._queue:
@@ -277,8 +308,36 @@ class RequestHandler(Connection):
         else:
             self._arm_keepalive()
 
+    def _drain(self, payload: StreamReader) -> None:
+        """Drop the rest of a body nobody reads; the connection goes on at its end.
+
+        Bounded like lingering: ``lingering_time`` seconds and ``lingering_bytes``
+        bytes, past which the connection closes.
+        """
+        payload.discard(_PAYLOAD_ACCESS_ERROR)
+        self._draining = payload.total_bytes
+        self._cancel_timers()
+        self._keepalive_handle = self._loop.call_later(self._lingering_time, self._close)
+
+    def _drain_exceeded(self) -> bool:
+        payload = self._payload
+        if payload is None or self._draining is None:
+            return False
+        if payload.total_bytes - self._draining <= self._lingering_bytes:
+            return False
+        self._draining = None
+        self._payload = None
+        self._linger()
+        return True
+
+    def _drained(self) -> None:
+        self._draining = None
+        self._cancel_timers()
+        if self._task is None and not self._queue:
+            self._arm_keepalive()
+
     def _error_response(self, request: BaseRequest, exc: BaseException) -> Response:
-        server_logger.error(
+        self._logger.error(
             "Error handling request %s %s%s",
             request.method,
             request.path,
@@ -297,8 +356,22 @@ class RequestHandler(Connection):
         return response
 
     def _reject(self, error: HttpParserError) -> None:
-        """A malformed request: answer with the parser's status after what's queued, close."""
-        server_logger.debug("bad request: %s", error.message)
+        """A malformed request: answer with the parser's status after what's queued, close.
+
+        An error inside a request's body (a bad chunk size, an undecodable
+        Content-Encoding) is that request's: its reader raises
+        ``RequestPayloadError`` and its answer is the connection's last.
+        """
+        self._logger.debug("bad request: %s", error.message)
+        payload = self._payload
+        if payload is not None:
+            self._payload = None
+            payload.set_exception(RequestPayloadError(f"malformed request body: {error.message}"))
+            self._pending_error = b""  # nothing more to say after that request's answer
+            self._pause_reading("error")
+            if self._task is None and not self._queue:
+                self._send_pending_error()
+            return
         head = (
             f"HTTP/1.1 {error.status} {_REASONS.get(error.status, 'Bad Request')}\r\n"
             "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
@@ -311,10 +384,12 @@ class RequestHandler(Connection):
 
     def _send_pending_error(self) -> None:
         transport = self.transport
-        if self._pending_error is not None and transport is not None and not transport.is_closing():
-            transport.write(self._pending_error)
+        error = self._pending_error
+        if error and transport is not None and not transport.is_closing():
+            transport.write(error)
         self._pending_error = None
-        self._close()
+        self._payload = None
+        self._linger()  # the client may still be sending: do not reset it before it reads
 
     def _log_access(self, request: BaseRequest, response: StreamResponse, elapsed: float) -> None:
         logger = self._access_logger
@@ -323,7 +398,11 @@ class RequestHandler(Connection):
         try:
             logger.log(request, response, elapsed)
         except Exception:
-            server_logger.exception("Error in the access logger")
+            self._logger.exception("Error in the access logger")
+
+
+# What a body's late reader gets once its handler has finished.
+_PAYLOAD_ACCESS_ERROR = PayloadAccessError("the request's handler has finished: its body is gone")
 
 
 def _fresh(exc: HTTPException) -> Response:

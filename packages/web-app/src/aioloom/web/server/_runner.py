@@ -155,13 +155,15 @@ class AppRunner(BaseRunner):
 
     async def _make_server(self) -> Server:
         self._app.freeze()
-        await self._app.startup()
         app = self._app
         max_size = app.client_max_size
         kwargs: dict[str, Any] = {"debug": app.debug, **app._handler_args, **self._kwargs}
 
         make_request = make_request_factory(Request, client_max_size=max_size)
-        return Server(app._handle, request_factory=make_request, **kwargs)  # type: ignore[arg-type]
+        # Made (and its keywords checked) before on_startup runs: a typo fails fast.
+        server = Server(app._handle, request_factory=make_request, **kwargs)  # type: ignore[arg-type]
+        await self._app.startup()
+        return server
 
     async def _cleanup_server(self) -> None:
         await self._app.cleanup()

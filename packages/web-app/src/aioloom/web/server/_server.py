@@ -15,6 +15,7 @@ from ..http._stream_response import StreamResponse
 from ..http._streams import StreamReader
 from ._access_log import AbstractAccessLogger, AccessLogger, access_logger
 from ._protocol import RequestHandler
+from ._settings import validate_settings
 
 __all__ = ["Server"]
 
@@ -41,7 +42,8 @@ class Server:
         access_log_class: type[AbstractAccessLogger] = kwargs.pop("access_log_class", AccessLogger)
         access_log: logging.Logger | None = kwargs.pop("access_log", access_logger)
         log_format: str = kwargs.pop("access_log_format", AccessLogger.LOG_FORMAT)
-        kwargs.pop("loop", None)
+        kwargs.pop("loop", None)  # (aiohttp's deprecated loop argument)
+        validate_settings(kwargs)
         self._kwargs = kwargs
         self._kwargs["handler_cancellation"] = handler_cancellation
         self._kwargs["access_logger"] = (

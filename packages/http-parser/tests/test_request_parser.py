@@ -649,3 +649,28 @@ def test_request_head_constructor_and_replace_keep_the_url() -> None:
     assert RequestHead("GET", "http://h/p", *args[2:], url=absolute).raw_path == "/p"
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.raw_path = "/x"  # type: ignore[misc]
+
+
+def test_a_declined_upgrade_parses_what_followed_as_http() -> None:
+    parser = RequestParser()
+    parser.receive(
+        b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+        b"GET /b HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    events = parser.next_events()
+    assert parser.upgraded
+    handed_out = b"".join(e.data for e in events if isinstance(e, UpgradeData))
+    assert handed_out == b"GET /b HTTP/1.1\r\nHost: x\r\n\r\n"
+    parser.decline_upgrade(handed_out)
+    assert not parser.upgraded
+    parser.receive(b"GET /c HTTP/1.1\r\nHost: x\r\n\r\n")
+    targets = [e.target for e in parser.next_events() if isinstance(e, RequestHead)]
+    assert targets == ["/b", "/c"]
+
+
+def test_decline_upgrade_needs_a_switch() -> None:
+    parser = RequestParser()
+    parser.receive(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    parser.next_events()
+    with pytest.raises(RuntimeError, match="did not switch"):
+        parser.decline_upgrade(b"")

@@ -150,6 +150,11 @@ class Connection(asyncio.Protocol):
             return True
         if self._payload is not None and not self._payload.is_eof():
             self._payload.set_exception(ConnectionResetError("Connection closed mid-body"))
+        if self._task is not None or self._queue:
+            # The client stopped sending but may still read: the answer being made
+            # goes out (saying the connection closes), then the transport closes.
+            self._close_after_current = True
+            return True
         return None  # close the transport once our writes are done
 
     def pause_writing(self) -> None:

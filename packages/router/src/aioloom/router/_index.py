@@ -1,4 +1,4 @@
-"""The lookup index: candidates for a path, in registration order, without a scan.
+"""The lookup index: candidates for a path, in aiohttp's order, without a scan.
 
 A trie over path segments. Each node has literal children (a dict), one child
 for "any non-empty segment" (the default ``{var}``), and regex children (merged
@@ -7,7 +7,8 @@ that many segments) or hang off it (``wild``: prefix resources and patterns whos
 variables may match ``/``). Resources without an index key hang off the root.
 
 Walking a path visits only the branches its segments match; the candidates found
-are a superset of the resources that can match, merged by registration order,
+are a superset of the resources that can match, merged by rank (``rank``:
+aiohttp's order, the deepest literal prefix first, then registration order),
 and each candidate still decides with its own full match. Candidates for plain
 paths are computed once per index build, so a plain path costs one dict lookup.
 
@@ -30,16 +31,18 @@ from operator import itemgetter
 from typing import Generic, TypeVar
 
 from ._abc import AbstractResource
-from ._match import MatchInfo, new_match
+from ._match import ErrorFactory, MatchInfo, new_error, new_match
 from ._pattern import Segment
-from ._quoting import unquote_path
+from ._quoting import unquote_safe
 from ._routes import DynamicResource, PlainResource, Resource, Route, _PatternResource
 
 __all__ = ["RouteIndex"]
 
 H = TypeVar("H")
 
-Entry = tuple[int, AbstractResource[H]]
+# (rank, resource): candidates are tried by rank (see ``rank``)
+Rank = tuple[int, int]
+Entry = tuple[Rank, AbstractResource[H]]
 _order = itemgetter(0)
 _NO_METHODS: frozenset[str] = frozenset()
 _PLANNED = (PlainResource, DynamicResource)  # exact types: subclasses may override resolve()
@@ -134,8 +137,29 @@ class _Node(Generic[H]):
         return node
 
 
+def rank(order: int, canonical: str) -> Rank:
+    """The order in which aiohttp 3.14 tries resources: the deepest literal prefix first.
+
+    aiohttp files a resource under its canonical path cut before the segment of
+    the first variable (``/users/{id}/x`` under ``/users``; a static or sub-app
+    prefix under itself), and tries the files of the request path's prefixes
+    from the longest to ``/``; within one file, registration order decides.
+    So ``/users/me`` answers before ``/users/{id}`` whatever their order.
+    """
+    key = canonical.partition("{")[0].rpartition("/")[0] if "{" in canonical else canonical
+    key = key.rstrip("/")
+    return (-key.count("/"), order)
+
+
 class RouteIndex(Generic[H]):
-    def __init__(self, entries: Iterable[Entry[H]], *, compiled: bool = False) -> None:
+    def __init__(
+        self,
+        entries: Iterable[Entry[H]],
+        *,
+        compiled: bool = False,
+        error_factory: ErrorFactory | None = None,
+    ) -> None:
+        self._error_factory = error_factory
         root: _Node[H] = _Node()
         plain_paths: list[str] = []
         for order, resource in entries:
@@ -152,6 +176,7 @@ class RouteIndex(Generic[H]):
                 node.terminal.append((order, resource))
                 if all(segment.kind == "literal" for segment in key.segments):
                     plain_paths.append("/" + "/".join(s.text for s in key.segments))
+        _sort_lists(root)
         self._root = root
         self._exact: dict[str, list[Entry[H]]] = {}
         for path in plain_paths:
@@ -177,7 +202,7 @@ class RouteIndex(Generic[H]):
         if plan is not None:  # a plain path: variables (if any) are precomputed
             answer = plan.answers.get(method, plan.default)
             if answer is None:
-                return _unanswered(plan)
+                return self._unanswered(plan, method)
             match: MatchInfo[H] = new_match(answer.route)
             if answer.variables:
                 match.update(answer.variables)
@@ -205,7 +230,7 @@ class RouteIndex(Generic[H]):
                 if child is None:
                     child = node.any
                     if child is None or not segment:
-                        return new_match(None, 404) if node.final else None
+                        return self._unanswered(None, method) if node.final else None
                     if "{" in segment or "}" in segment:
                         return None  # not a default variable's value: let the regexes decide
                 elif segment and node.any is not None:
@@ -215,23 +240,29 @@ class RouteIndex(Generic[H]):
                 return None
         plan = node.plan
         if plan is None:
-            return _unanswered(None)
+            return self._unanswered(None, method)
         answer = plan.answers.get(method, plan.default)
         if answer is None:
-            return _unanswered(plan)
+            return self._unanswered(plan, method)
         match = new_match(answer.route)
         if segments is None:  # a tail: every variable is the last segment
-            value = unquote_path(last) if "%" in last else last
+            value = unquote_safe(last) if "%" in last else last
             for _, name in answer.positions:
                 match[name] = value
         else:
             for position, name in answer.positions:
                 value = segments[position]
-                match[name] = unquote_path(value) if "%" in value else value
+                match[name] = unquote_safe(value) if "%" in value else value
         return match
 
+    def _unanswered(self, plan: _Plan[H] | None, method: str) -> MatchInfo[H]:
+        """405 when resources matched the path but not the method, else 404."""
+        if plan is not None and plan.allowed:
+            return new_error(405, plan.allowed, method, self._error_factory)
+        return new_error(404, _NO_METHODS, method, self._error_factory)
+
     def candidates(self, path: str) -> list[Entry[H]]:
-        """Resources that may match ``path`` (encoded), in registration order."""
+        """Resources that may match ``path`` (decoded), by rank."""
         exact = self._exact.get(path)
         if exact is not None:
             return exact
@@ -294,11 +325,17 @@ class RouteIndex(Generic[H]):
         return _merge(found)
 
 
-def _unanswered(plan: _Plan[H] | None) -> MatchInfo[H]:
-    """405 when resources matched the path but not the method, else 404."""
-    if plan is not None and plan.allowed:
-        return new_match(None, 405, plan.allowed)
-    return new_match(None, 404)
+def _sort_lists(root: _Node[H]) -> None:
+    """Each node's lists by rank (they were filled in registration order)."""
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        node.terminal.sort(key=_order)
+        node.wild.sort(key=_order)
+        pending.extend(node.literal.values())
+        if node.any is not None:
+            pending.append(node.any)
+        pending.extend(child for _, child in node.regex)
 
 
 def _plain_plan(path: str, entries: list[Entry[H]]) -> _Plan[H] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from ._protocols import ExpectHandler
@@ -9,9 +10,12 @@ from ._protocols import ExpectHandler
 if TYPE_CHECKING:  # annotations only: _routes imports this module at runtime
     from ._routes import Route
 
-__all__ = ["MatchInfo", "new_match"]
+__all__ = ["ErrorFactory", "MatchInfo", "new_error", "new_match"]
 
 H = TypeVar("H")
+
+# Makes a caller's exception for a 404/405 answer: (status, method, allowed methods).
+ErrorFactory = Callable[[int, str, frozenset[str]], BaseException]
 
 
 class MatchInfo(dict[str, str], Generic[H]):
@@ -25,9 +29,23 @@ class MatchInfo(dict[str, str], Generic[H]):
     traversed, outermost first; ``current_app`` starts as the innermost one. The
     router adds the owners of nested routers; the caller adds the root owner with
     ``add_app`` and then calls ``freeze`` (or does both with ``finish``).
+
+    ``http_exception`` is None for a match; for a 404/405 it is the exception
+    the router's ``error_factory`` makes (aiohttp.web's HTTPNotFound or
+    HTTPMethodNotAllowed in ``aioloom.web``), made once, when first asked for.
     """
 
-    __slots__ = ("_apps", "_current_app", "_frozen", "allowed_methods", "http_status", "route")
+    # (_error is set for 404/405 only: a match never pays for it)
+    __slots__ = (
+        "_apps",
+        "_current_app",
+        "_error",
+        "_frozen",
+        "allowed_methods",
+        "http_status",
+        "route",
+    )
+    _error: tuple[ErrorFactory, str] | BaseException
 
     def __init__(
         self,
@@ -94,8 +112,22 @@ class MatchInfo(dict[str, str], Generic[H]):
     def frozen(self) -> bool:
         return self._frozen
 
+    @property
+    def http_exception(self) -> BaseException | None:
+        """The exception that answers a 404/405 (None for a match or without a factory)."""
+        error: tuple[ErrorFactory, str] | BaseException | None = getattr(self, "_error", None)
+        if error is None or isinstance(error, BaseException):
+            return error
+        factory, method = error
+        exception = factory(self.http_status, method, self.allowed_methods)
+        self._error = exception
+        return exception
+
     def get_info(self) -> dict[str, object]:
-        return {} if self.route is None else self.route.get_info()
+        if self.route is not None:
+            return self.route.get_info()
+        exception = self.http_exception
+        return {} if exception is None else {"http_exception": exception}
 
     def __repr__(self) -> str:
         if self.route is None:
@@ -120,4 +152,17 @@ def new_match(
     match._apps = ()
     match._current_app = None
     match._frozen = False
+    return match
+
+
+def new_error(
+    http_status: int,
+    allowed_methods: frozenset[str],
+    method: str,
+    factory: ErrorFactory | None,
+) -> MatchInfo[H]:
+    """A 404 or 405 answer whose ``http_exception`` ``factory`` makes on demand."""
+    match: MatchInfo[H] = new_match(None, http_status, allowed_methods)
+    if factory is not None:
+        match._error = (factory, method)
     return match

@@ -2,10 +2,15 @@
 
 from aioloom.router import (
     AbstractResource,
+    AbstractRoute,
+    AbstractRouteDef,
     DomainResource,
+    DynamicResource,
     MatchInfo,
+    PlainResource,
     PrefixedResource,
     Resource,
+    ResourceRoute,
     Route,
     RouteDef,
     StaticDef,
@@ -42,7 +47,12 @@ from ._multipart_writer import BodyPartWriter, MultipartWriter
 from ._protocol import RequestHandler
 from ._request import BaseRequest, HttpVersion, Request
 from ._response import ContentCoding, Response, StreamResponse, json_response
-from ._routing import RouteTableDef, UrlDispatcher
+from ._routing import (
+    MatchedSubAppResource,
+    PrefixedSubAppResource,
+    RouteTableDef,
+    UrlDispatcher,
+)
 from ._run_app import run_app
 from ._runner import (
     AppRunner,
@@ -119,6 +129,13 @@ __all__ = [
     "StaticResource",
     "PrefixedResource",
     "DomainResource",
+    "PlainResource",
+    "DynamicResource",
+    "PrefixedSubAppResource",
+    "MatchedSubAppResource",
+    "AbstractRoute",
+    "ResourceRoute",
+    "AbstractRouteDef",
     "RouteDef",
     "StaticDef",
     "RouteTableDef",

@@ -176,6 +176,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         if self._pre_frozen:
             return
         self._pre_frozen = True
+        self._router.freeze()  # as aiohttp: a sub-app's routes are fixed once it is added
         self._middlewares.freeze()
         self._on_startup.freeze()
         self._on_shutdown.freeze()
@@ -198,6 +199,8 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         for subapp in self._subapps:
             subapp.freeze()
         self._router.freeze()
+        # resources that must be awaited are known once the routers are frozen
+        self._routes_parts = self._routes_parts and self._router.resolves_synchronously
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -224,12 +227,20 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         A plain function, not a coroutine: one coroutine frame less per request.
         The server checks that the response is not another request's.
         """
+        if not self._routes_parts:
+            return self._handle_awaiting_resolve(request)
         head = request._head
-        match_info: MatchInfo[Handler] = (
-            self._router.resolve_parts(request, head.method, head.raw_path)  # no URL built
-            if self._routes_parts
-            else self._router.resolve(request)
-        )
+        match_info = self._router.resolve_parts(request, head.method, head.raw_path)  # no URL
+        return self._handle_match(request, match_info)
+
+    async def _handle_awaiting_resolve(self, request: Request) -> StreamResponse:
+        """A router subclass's resolve(), or resources that must be awaited: aiohttp's way."""
+        return await self._handle_match(request, await self._router.resolve(request))
+
+    def _handle_match(
+        self, request: Request, match_info: MatchInfo[Handler]
+    ) -> Awaitable[StreamResponse]:
+        head = request._head
         apps = match_info.finish(self)
         request._match_info = match_info
         dispatch = self._dispatch.get(match_info.route)

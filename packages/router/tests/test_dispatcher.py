@@ -374,7 +374,7 @@ def test_match_info_apps_chain() -> None:
     with pytest.raises(RuntimeError, match="expected one of"):
         match.current_app = "other"
     assert repr(match) == "<MatchInfo {}: <Route GET / -> 'x'>>"
-    assert repr(resolve(router, "GET", "/no")) == "<MatchInfo 404>"
+    assert repr(resolve(router, "GET", "/no")) == "<MatchInfoError 404: Not Found>"
     # finish(): add_app + freeze in one call, returning the final chain
     nested = resolve(router, "GET", "/")
     nested.add_app("inner")

@@ -164,6 +164,8 @@ def test_domain_rules() -> None:
     assert Domain("example.com:8080").match("example.com:8080")
     assert not Domain("example.com:8080").match("example.com:9090")
     assert not MaskDomain("*.example.com").match("example.com")
+    assert MaskDomain("*.example.com").match_domain("a.example.com")  # aiohttp's names
+    assert Domain("Example.com:81").get_info() == {"domain": "example.com:81"}
     assert not MaskDomain("*.example.com:81").match("a.example.com:82")
     for bad in ("", "http://example.com", "exa mple.com", "-bad.com", "a/b"):
         with pytest.raises(ValueError, match=r"domain|Domain"):

@@ -190,6 +190,8 @@ def test_GHSA_5h86_8mv2_jq9f_no_traversal_outside_the_root(
     [
         "/static/../secret.txt",
         "/static/%2E%2E/secret.txt",
+        "/static/%2e%2e/secret.txt",
+        "/static/sub/%2e%2e%2f%2e%2e%2fsecret.txt",
         "/static/..%2Fsecret.txt",
         "/static/sub%2F..%2F..%2Fsecret.txt",
         "/static/%2e%2e%5csecret.txt",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from ._protocols import ExpectHandler
@@ -130,8 +131,8 @@ class MatchInfo(dict[str, str], Generic[H]):
         return {} if exception is None else {"http_exception": exception}
 
     def __repr__(self) -> str:
-        if self.route is None:
-            return f"<MatchInfo {self.http_status}>"
+        if self.route is None:  # (aiohttp's wording)
+            return f"<MatchInfoError {self.http_status}: {HTTPStatus(self.http_status).phrase}>"
         return f"<MatchInfo {dict.__repr__(self)}: {self.route!r}>"
 
 

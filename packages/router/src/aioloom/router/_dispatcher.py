@@ -123,12 +123,13 @@ class UrlDispatcher(Mapping[str, AbstractResource[H]]):
         more (domains, custom ones). Synchronous: a router with resources that
         must be awaited raises RuntimeError (see ``resolves_synchronously``).
         """
-        if "%" in path:
-            path = decode_path(path)
         fast = self._fast
         if fast is not None:  # frozen, no domains: the compiled index answers most paths
-            match = fast(method, path)
-            return self._scan(request, method, path) if match is None else match
+            match = fast(method, path)  # (None for a path with '%': decoded below)
+            if match is not None:
+                return match
+            return self._scan(request, method, decode_path(path))
+        path = decode_path(path)
         if self._awaited_now():
             raise RuntimeError(
                 f"{self._awaited[0]!r} must be awaited: resolve with await router.resolve(request)"

@@ -31,9 +31,8 @@ from operator import itemgetter
 from typing import Generic, TypeVar
 
 from ._abc import AbstractResource
-from ._match import ErrorFactory, MatchInfo, new_error, new_match
+from ._match import ErrorFactory, MatchInfo, new_match
 from ._pattern import Segment
-from ._quoting import unquote_safe
 from ._routes import DynamicResource, PlainResource, Resource, Route, _PatternResource
 
 __all__ = ["RouteIndex"]
@@ -191,13 +190,19 @@ class RouteIndex(Generic[H]):
             self._start.final = not root.wild
             for path, entries in self._exact.items():
                 plan = _plain_plan(path, entries)
-                if plan is not None:
+                # (a route path written with '%' is left to the decoding slow path)
+                if plan is not None and "%" not in path:
                     self._plans[path] = plan
             _compile(root, clean=True)
             self._tails = _tails(root)
 
     def resolve(self, method: str, path: str) -> MatchInfo[H] | None:
-        """The answer (compiled index), or None: use ``candidates`` instead."""
+        """The answer (compiled index), or None: use ``candidates`` instead.
+
+        ``path`` may still be encoded: a path without ``%`` is its own decoded
+        form, and one with ``%`` is answered None (decode it, then use
+        ``candidates``). A plain path is looked up first, so it pays nothing.
+        """
         plan = self._plans.get(path)
         if plan is not None:  # a plain path: variables (if any) are precomputed
             answer = plan.answers.get(method, plan.default)
@@ -207,6 +212,8 @@ class RouteIndex(Generic[H]):
             if answer.variables:
                 match.update(answer.variables)
             return match
+        if "%" in path:
+            return None
         # "/prefix/{var}", the commonest dynamic shape: literals, then one variable last
         prefix, slash, last = path.rpartition("/")
         tail = self._tails.get(prefix)
@@ -246,20 +253,23 @@ class RouteIndex(Generic[H]):
             return self._unanswered(plan, method)
         match = new_match(answer.route)
         if segments is None:  # a tail: every variable is the last segment
-            value = unquote_safe(last) if "%" in last else last
             for _, name in answer.positions:
-                match[name] = value
-        else:
+                match[name] = last
+        else:  # (no '%' in the path: the values need no decoding)
             for position, name in answer.positions:
-                value = segments[position]
-                match[name] = unquote_safe(value) if "%" in value else value
+                match[name] = segments[position]
         return match
 
     def _unanswered(self, plan: _Plan[H] | None, method: str) -> MatchInfo[H]:
         """405 when resources matched the path but not the method, else 404."""
         if plan is not None and plan.allowed:
-            return new_error(405, plan.allowed, method, self._error_factory)
-        return new_error(404, _NO_METHODS, method, self._error_factory)
+            match: MatchInfo[H] = new_match(None, 405, plan.allowed)
+        else:
+            match = new_match(None, 404)
+        factory = self._error_factory
+        if factory is not None:  # (new_error, inlined: 404s are a hot path too)
+            match._error = (factory, method)
+        return match
 
     def candidates(self, path: str) -> list[Entry[H]]:
         """Resources that may match ``path`` (decoded), by rank."""

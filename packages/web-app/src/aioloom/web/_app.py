@@ -221,26 +221,20 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
 
     # -- request handling -------------------------------------------------------------
 
-    def _handle(self, request: Request) -> Awaitable[StreamResponse]:
+    def _handle(
+        self, request: Request, match_info: MatchInfo[Handler] | None = None
+    ) -> Awaitable[StreamResponse]:
         """Route ``request``; the awaitable that answers it (the server awaits it).
 
         A plain function, not a coroutine: one coroutine frame less per request.
         The server checks that the response is not another request's.
+        ``match_info`` is given only by ``_handle_awaiting_resolve``.
         """
-        if not self._routes_parts:
-            return self._handle_awaiting_resolve(request)
         head = request._head
-        match_info = self._router.resolve_parts(request, head.method, head.raw_path)  # no URL
-        return self._handle_match(request, match_info)
-
-    async def _handle_awaiting_resolve(self, request: Request) -> StreamResponse:
-        """A router subclass's resolve(), or resources that must be awaited: aiohttp's way."""
-        return await self._handle_match(request, await self._router.resolve(request))
-
-    def _handle_match(
-        self, request: Request, match_info: MatchInfo[Handler]
-    ) -> Awaitable[StreamResponse]:
-        head = request._head
+        if match_info is None:
+            if not self._routes_parts:
+                return self._handle_awaiting_resolve(request)
+            match_info = self._router.resolve_parts(request, head.method, head.raw_path)
         apps = match_info.finish(self)
         request._match_info = match_info
         dispatch = self._dispatch.get(match_info.route)
@@ -250,6 +244,10 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         if _EXPECT in head.headers:
             return expect_then_run(request, match_info, chain)
         return chain(request)
+
+    async def _handle_awaiting_resolve(self, request: Request) -> StreamResponse:
+        """A router subclass's resolve(), or resources that must be awaited: aiohttp's way."""
+        return await self._handle(request, await self._router.resolve(request))
 
     def _dispatch_for(
         self, match_info: MatchInfo[Handler], apps: tuple[Application, ...]

@@ -36,7 +36,7 @@ async def test_typed_round_trip(aioloom_client: AioloomClient) -> None:
     client = await aioloom_client(build)
     response = await client.get("/typed")
     assert await response.text() == "/typed"
-    match: MatchInfo[web.Handler] = build().router.resolve(_FakeRequest())
+    match: MatchInfo[web.Handler] = await build().router.resolve(_FakeRequest())
     assert match.handler is not None
 
 

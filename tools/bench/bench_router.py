@@ -51,9 +51,10 @@ def build_aioloom(shape: str, n: int, path: str) -> tuple[Callable[[], object], 
         router.add_get(template(shape, i), f"h{i}")
     router.freeze()
     request = _Request("GET", URL(path))
+    raw_path = request.rel_url.raw_path
 
-    def call() -> object:
-        return router.resolve(request).handler
+    def call() -> object:  # the server's per-request call: method and path from the request line
+        return router.resolve_parts(request, "GET", raw_path).handler
 
     return call, call()
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 import pytest
@@ -13,6 +14,7 @@ from aioloom.router import (
     Resolution,
     Routable,
     Route,
+    RouteShadowingWarning,
     URLBuildError,
     UrlDispatcher,
 )
@@ -30,7 +32,8 @@ class Req:
 
 
 def resolve(router: UrlDispatcher[str], method: str, target: str) -> MatchInfo[str]:
-    return router.resolve(Req(method, target))
+    request = Req(method, target)
+    return router.resolve_parts(request, method, request.rel_url.raw_path)
 
 
 def test_routable_protocol_is_satisfied_structurally() -> None:
@@ -106,13 +109,25 @@ def test_405_collects_allowed_methods_and_404_otherwise() -> None:
     assert missing.allowed_methods == frozenset()
 
 
-def test_first_registered_route_wins() -> None:
+def test_deepest_literal_prefix_wins_then_registration_order() -> None:
+    """aiohttp 3.14's order: resources filed under a longer literal prefix of the
+    path are tried first; under one prefix, the first registered wins."""
     router: UrlDispatcher[str] = UrlDispatcher()
     router.add_get("/{a}/{b}", "generic")
     router.add_post("/x/{b}", "specific")
-    router.add_get("/x/{b}", "shadowed?")
-    assert resolve(router, "GET", "/x/1").handler == "generic"
+    router.add_get("/x/{b}", "same resource, GET")
+    router.add_get("/x/{c}", "shadowed")
+    router.add_get("/{name}", "greet")
+    router.add_get("/about", "about")
+    assert resolve(router, "GET", "/x/1").handler == "same resource, GET"
     assert resolve(router, "POST", "/x/1").handler == "specific"
+    assert resolve(router, "GET", "/y/1").handler == "generic"
+    assert resolve(router, "GET", "/about").handler == "about"
+    assert resolve(router, "GET", "/bob").handler == "greet"
+    with pytest.warns(RouteShadowingWarning, match="/x/{c}"):
+        router.freeze()  # the compiled index agrees
+    assert resolve(router, "GET", "/x/1").handler == "same resource, GET"
+    assert resolve(router, "GET", "/about").handler == "about"
 
 
 def test_a_later_route_matches_when_the_earlier_one_has_not_the_method() -> None:
@@ -208,20 +223,39 @@ def test_url_for_missing_and_extra_parts_are_clear_errors() -> None:
         router["plain"].url_for(x="1")
 
 
-def test_unicode_routes_match_requoted_paths_and_decode_variables() -> None:
+@pytest.mark.parametrize("frozen", [False, True])
+def test_the_decoded_path_is_matched_as_aiohttp_does(frozen: bool) -> None:
     router: UrlDispatcher[str] = UrlDispatcher()
     router.add_get("/путь", "plain")
     router.add_get("/путь/{x}", "dyn", name="dyn")
-    router.add_get("/enc/{x:%D0%B0.*}", "custom")
+    router.add_get("/enc/{x:\u0430.*}", "custom")
+    router.add_get("/467,802/hello", "comma")
+    router.add_get("/1%2C3/hello", "written encoded")
+    router.add_get(r"/ids/{ids:([0-9]+)(,([0-9]+))*}", "groups")
+    router.add_get("/café", "cafe")
+    if frozen:
+        router.freeze()
     assert resolve(router, "GET", "/путь").handler == "plain"
     assert resolve(router, "GET", "/%D0%BF%D1%83%D1%82%D1%8C").handler == "plain"
+    assert resolve(router, "GET", "/%d0%bf%d1%83%d1%82%d1%8c").handler == "plain"
     match = resolve(router, "GET", "/путь/абв")
     assert match.handler == "dyn"
     assert dict(match) == {"x": "абв"}
+    # %2F and %25 stay encoded while matching: one segment, decoded in the value
     assert dict(resolve(router, "GET", "/путь/a%2Fb%25")) == {"x": "a/b%"}
-    # a custom regex sees the encoded form
-    assert dict(resolve(router, "GET", "/enc/\u0430\u0431")) == {"x": "\u0430\u0431"}
+    assert dict(resolve(router, "GET", "/путь/a%2fb%2541")) == {"x": "a/b%41"}
+    assert resolve(router, "GET", "/путь/a/b").http_status == 404
+    # a custom regex sees the decoded path
+    assert dict(resolve(router, "GET", "/enc/%D0%B0%D0%B1")) == {"x": "\u0430\u0431"}
+    assert resolve(router, "GET", "/467%2C802/hello").handler == "comma"
+    assert resolve(router, "GET", "/467,802/hello").handler == "comma"
+    # a route path is read decoded: its %2C is the text "%2C", which no decoded path has
+    assert resolve(router, "GET", "/1%2C3/hello").http_status == 404
+    assert dict(resolve(router, "GET", "/ids/467%2C802")) == {"ids": "467,802"}
+    assert resolve(router, "GET", "/caf%c3%a9").handler == "cafe"
+    assert resolve(router, "GET", "/caf%C3%A9").handler == "cafe"
     assert router["dyn"].url_for(x="я").raw_path == "/%D0%BF%D1%83%D1%82%D1%8C/%D1%8F"
+    assert router["dyn"].canonical == "/%D0%BF%D1%83%D1%82%D1%8C/{x}"
 
 
 def test_freeze_rejects_later_changes() -> None:
@@ -291,7 +325,7 @@ class OnlyEven(AbstractResource[str]):
     def url_for(self, **parts: str) -> URL:
         return URL.build(path="/" + parts["n"])
 
-    def resolve(self, request: Routable, method: str, path: str) -> Resolution[str]:
+    def resolve_sync(self, request: Routable, method: str, path: str) -> Resolution[str]:
         number = path[1:]
         if not (number.isascii() and number.isdigit() and int(number) % 2 == 0):
             return None, frozenset()
@@ -315,6 +349,7 @@ def test_register_resource_accepts_custom_resources_in_order() -> None:
     custom = OnlyEven()
     router.register_resource(custom)
     router.add_get("/{n}", "any")
+    assert router.resolves_synchronously
     assert resolve(router, "GET", "/2").handler == "two"
     assert resolve(router, "GET", "/4").handler == "even"
     assert resolve(router, "GET", "/5").handler == "any"
@@ -339,7 +374,7 @@ def test_match_info_apps_chain() -> None:
     with pytest.raises(RuntimeError, match="expected one of"):
         match.current_app = "other"
     assert repr(match) == "<MatchInfo {}: <Route GET / -> 'x'>>"
-    assert repr(resolve(router, "GET", "/no")) == "<MatchInfo 404>"
+    assert repr(resolve(router, "GET", "/no")) == "<MatchInfoError 404: Not Found>"
     # finish(): add_app + freeze in one call, returning the final chain
     nested = resolve(router, "GET", "/")
     nested.add_app("inner")
@@ -355,3 +390,73 @@ def test_add_resource_rejects_relative_paths() -> None:
     router: UrlDispatcher[str] = UrlDispatcher()
     with pytest.raises(ValueError, match="must start with '/'"):
         router.add_get("about", "x")
+
+
+class AsyncEven(OnlyEven):
+    """aiohttp's way: only ``async def resolve(request)``."""
+
+    async def resolve(self, request: Routable) -> Resolution[str]:
+        await asyncio.sleep(0)  # e.g. a look-up elsewhere
+        return OnlyEven.resolve_sync(self, request, request.method, request.rel_url.path)
+
+
+class WrappingPlain(PlainResource[str]):
+    """A built-in resource whose resolve() wraps the built-in answer."""
+
+    async def resolve(self, request: Routable) -> Resolution[str]:
+        match, methods = await super().resolve(request)
+        if match is not None:
+            match["wrapped"] = "yes"
+        return match, methods
+
+
+@pytest.mark.asyncio
+async def test_resources_that_override_resolve_are_awaited() -> None:
+    router: UrlDispatcher[str] = UrlDispatcher()
+    router.add_get("/2", "two")
+    router.register_resource(AsyncEven())
+    wrapped = WrappingPlain("/w")
+    router.register_resource(wrapped)
+    wrapped.add_route("GET", "w")
+    router.add_get("/{n}", "any")
+    router.freeze()
+    assert not router.resolves_synchronously
+    assert (await router.resolve(Req("GET", "/2"))).handler == "two"
+    assert (await router.resolve(Req("GET", "/4"))).handler == "even"
+    assert (await router.resolve(Req("GET", "/5"))).handler == "any"
+    assert dict(await router.resolve(Req("GET", "/w"))) == {"wrapped": "yes"}
+    missing = await router.resolve(Req("POST", "/4"))
+    assert (missing.http_status, missing.allowed_methods) == (405, {"GET", "HEAD"})
+    with pytest.raises(RuntimeError, match="must be awaited"):
+        resolve(router, "GET", "/4")
+    # nested: the outer router must await too
+    inner: UrlDispatcher[str] = UrlDispatcher()
+    inner_wrapped = WrappingPlain("/w")
+    inner.register_resource(inner_wrapped)
+    inner_wrapped.add_route("GET", "inner w")
+    outer: UrlDispatcher[str] = UrlDispatcher()
+    outer.add_prefixed_router("/sub", inner, owner="sub")
+    outer.freeze()
+    assert not outer.resolves_synchronously
+    match = await outer.resolve(Req("GET", "/sub/w"))
+    assert (match.handler, match.apps, dict(match)) == ("inner w", ("sub",), {"wrapped": "yes"})
+
+
+@pytest.mark.asyncio
+async def test_await_resolve_on_routers_and_resources_as_aiohttp() -> None:
+    router: UrlDispatcher[str] = UrlDispatcher(error_factory=lambda *args: LookupError(*args))
+    resource = router.add_resource("/r/{x}")
+    resource.add_route("GET", "get")
+    assert await resource.resolve(Req("GET", "/r/a%20b")) == ({"x": "a b"}, {"GET"})
+    assert await resource.resolve(Req("PUT", "/r/1")) == (None, {"GET"})
+    assert await resource.resolve(Req("GET", "/other")) == (None, set())
+    match = await router.resolve(Req("GET", "/r/1"))
+    assert (match.handler, match.http_exception) == ("get", None)
+    not_allowed = await router.resolve(Req("PUT", "/r/1"))
+    error = not_allowed.http_exception
+    assert isinstance(error, LookupError)
+    assert error.args == (405, "PUT", frozenset({"GET"}))
+    assert not_allowed.http_exception is error  # made once
+    assert not_allowed.get_info() == {"http_exception": error}
+    assert (await router.resolve(Req("GET", "/nope"))).http_exception.args[0] == 404  # type: ignore[union-attr]
+    assert UrlDispatcher[str]().resolve_path("GET", "/").http_exception is None  # no factory

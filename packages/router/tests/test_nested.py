@@ -10,10 +10,17 @@ from aioloom.router import (
     DomainResource,
     HostRoutable,
     MaskDomain,
+    MatchInfo,
     PrefixedResource,
+    Routable,
     UrlDispatcher,
     domain_rule,
 )
+
+
+def sync_resolve(router: UrlDispatcher[str], request: Routable) -> MatchInfo[str]:
+    """What ``await router.resolve(request)`` answers, the way a server asks."""
+    return router.resolve_parts(request, request.method, request.rel_url.raw_path)
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,7 @@ def test_prefixed_router_resolves_below_its_prefix_and_records_the_owner() -> No
     resource = root.add_prefixed_router("/api", sub, owner="subapp")
     assert isinstance(resource, PrefixedResource)
     root.add_get("/other", "other")
-    match = root.resolve(Req("GET", "/api/items/3"))
+    match = sync_resolve(root, Req("GET", "/api/items/3"))
     assert match.handler == "item"
     assert dict(match) == {"id": "3"}
     assert match.apps == ("subapp",)
@@ -54,10 +61,10 @@ def test_prefixed_router_resolves_below_its_prefix_and_records_the_owner() -> No
     match.add_app("root")  # the web layer adds the root owner
     assert match.apps == ("root", "subapp")
     assert match.current_app == "subapp"
-    assert root.resolve(Req("GET", "/api/")).handler == "sub-index"
-    assert root.resolve(Req("GET", "/api")).handler == "sub-root"
-    assert root.resolve(Req("GET", "/apix")).http_status == 404
-    assert root.resolve(Req("GET", "/other")).handler == "other"
+    assert sync_resolve(root, Req("GET", "/api/")).handler == "sub-index"
+    assert sync_resolve(root, Req("GET", "/api")).handler == "sub-root"
+    assert sync_resolve(root, Req("GET", "/apix")).http_status == 404
+    assert sync_resolve(root, Req("GET", "/other")).handler == "other"
     # url_for of sub-router routes includes the prefix
     assert sub["item"].url_for(id="7") == URL("/api/items/7")
     assert sub["sub-index"].url_for() == URL("/api/")
@@ -72,11 +79,11 @@ def test_nested_404_and_405_are_final_and_carry_the_owner() -> None:
     sub: UrlDispatcher[str] = UrlDispatcher()
     sub.add_post("/form", "post")
     root.add_prefixed_router("/sub", sub, owner="subapp")
-    root.add_get("/sub/late", "never")
-    missing = root.resolve(Req("GET", "/sub/late"))
+    root.add_get("/sub/{late}", "never")  # (under the same literal prefix, tried after)
+    missing = sync_resolve(root, Req("GET", "/sub/late"))
     assert missing.http_status == 404
     assert missing.apps == ("subapp",)
-    not_allowed = root.resolve(Req("GET", "/sub/form"))
+    not_allowed = sync_resolve(root, Req("GET", "/sub/form"))
     assert not_allowed.http_status == 405
     assert not_allowed.allowed_methods == {"POST"}
     assert not_allowed.apps == ("subapp",)
@@ -90,12 +97,12 @@ def test_routes_added_after_nesting_get_the_prefix_and_deep_nesting() -> None:
     root.add_prefixed_router("/a", mid, owner="mid")
     leaf.add_get("/c/{x}", "deep", name="deep")
     mid.add_get("/m", "mid-route")
-    match = root.resolve(Req("GET", "/a/b/c/1"))
+    match = sync_resolve(root, Req("GET", "/a/b/c/1"))
     assert match.handler == "deep"
     assert match.apps == ("mid", "leaf")
     assert match.current_app == "leaf"
     assert leaf["deep"].url_for(x="1") == URL("/a/b/c/1")
-    assert root.resolve(Req("GET", "/a/m")).handler == "mid-route"
+    assert sync_resolve(root, Req("GET", "/a/m")).handler == "mid-route"
     assert leaf.prefix == "/a/b"
 
 
@@ -109,7 +116,7 @@ def test_prefix_validation() -> None:
     sub: UrlDispatcher[str] = UrlDispatcher()
     root.add_prefixed_router("/trailing/", sub)
     sub.add_get("/x", "x")
-    assert root.resolve(Req("GET", "/trailing/x")).handler == "x"
+    assert sync_resolve(root, Req("GET", "/trailing/x")).handler == "x"
 
 
 def test_freezing_the_parent_freezes_nested_routers() -> None:
@@ -131,23 +138,23 @@ def test_domain_router_exact_and_mask() -> None:
     assert isinstance(resource, DomainResource)
     root.add_domain_router("*.example.com", masked, owner="masked-app")
     # domain resources are consulted first, even when registered after a path route
-    match = root.resolve(Req("GET", "/", host="example.com"))
+    match = sync_resolve(root, Req("GET", "/", host="example.com"))
     assert match.handler == "exact"
     assert match.apps == ("exact-app",)
-    assert root.resolve(Req("GET", "/", host="EXAMPLE.COM:8080")).handler == "exact"
-    assert root.resolve(Req("GET", "/", host="api.example.com")).handler == "masked"
-    assert root.resolve(Req("GET", "/", host="a.b.example.com")).handler == "masked"
-    assert root.resolve(Req("GET", "/", host="other.org")).handler == "root"
-    assert root.resolve(Req("GET", "/", host="")).handler == "root"
+    assert sync_resolve(root, Req("GET", "/", host="EXAMPLE.COM:8080")).handler == "exact"
+    assert sync_resolve(root, Req("GET", "/", host="api.example.com")).handler == "masked"
+    assert sync_resolve(root, Req("GET", "/", host="a.b.example.com")).handler == "masked"
+    assert sync_resolve(root, Req("GET", "/", host="other.org")).handler == "root"
+    assert sync_resolve(root, Req("GET", "/", host="")).handler == "root"
     # a matched domain's 404 is final (as in aiohttp)
-    assert root.resolve(Req("GET", "/nope", host="example.com")).apps == ("exact-app",)
+    assert sync_resolve(root, Req("GET", "/nope", host="example.com")).apps == ("exact-app",)
 
 
 def test_domain_routing_needs_a_host() -> None:
     root: UrlDispatcher[str] = UrlDispatcher()
     root.add_domain_router("example.com", UrlDispatcher())
     with pytest.raises(TypeError, match="host"):
-        root.resolve(NoHost("GET", URL("/")))
+        sync_resolve(root, NoHost("GET", URL("/")))
     assert root.resolve_path("GET", "/", host="other").http_status == 404
 
 
@@ -157,6 +164,8 @@ def test_domain_rules() -> None:
     assert Domain("example.com:8080").match("example.com:8080")
     assert not Domain("example.com:8080").match("example.com:9090")
     assert not MaskDomain("*.example.com").match("example.com")
+    assert MaskDomain("*.example.com").match_domain("a.example.com")  # aiohttp's names
+    assert Domain("Example.com:81").get_info() == {"domain": "example.com:81"}
     assert not MaskDomain("*.example.com:81").match("a.example.com:82")
     for bad in ("", "http://example.com", "exa mple.com", "-bad.com", "a/b"):
         with pytest.raises(ValueError, match=r"domain|Domain"):

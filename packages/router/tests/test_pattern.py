@@ -13,8 +13,7 @@ from aioloom.router._regex_safety import may_match_slash
         ("/a}", "unbalanced '}'"),
         ("/{a}/{a}", "duplicate variable 'a'"),
         ("/{a:(}", "bad regex"),
-        ("/{a:(x)}", "capturing group"),
-        ("/{a:(?P<b>x)}", "capturing group"),
+        ("/{a:(?P<b>x)}", "named group"),
         ("x", "must start with '/'"),
         ("", "must start with '/'"),
         ("/{1a}", "not an identifier"),
@@ -83,3 +82,9 @@ def test_segments_and_open_ended_patterns() -> None:
 )
 def test_regex_slash_analysis_is_conservative(regex: str, may: bool) -> None:
     assert may_match_slash(regex) is may
+
+
+def test_unnamed_groups_in_a_variable_regex_are_accepted_as_in_aiohttp() -> None:
+    pattern = parse_pattern(r"/{ids:([0-9]+)(,([0-9]+))*}/hello")
+    assert pattern.match("/467,802,24834/hello") == {"ids": "467,802,24834"}
+    assert pattern.variables == ("ids",)

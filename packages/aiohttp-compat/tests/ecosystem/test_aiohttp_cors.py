@@ -9,11 +9,6 @@ pytestmark = [pytest.mark.usefixtures("compat"), pytest.mark.asyncio]
 ORIGIN = "http://client.example"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="aioloom.web has no ResourceRoute: aiohttp_cors's router adapter checks "
-    "isinstance(route, web.ResourceRoute) in cors.add(route) (issue 17's name list)",
-)
 async def test_preflight_and_actual_requests(serve) -> None:
     import aiohttp_cors
     from aiohttp import web

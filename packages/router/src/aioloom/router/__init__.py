@@ -1,11 +1,10 @@
 """aioloom.router: the URL dispatcher, generic over the handler type."""
 
 from .__about__ import __version__
-from ._abc import AbstractResource, IndexKey, Resolution
+from ._abc import AbstractResource, AbstractRoute, ErrorFactory, IndexKey, MatchInfo, Resolution
 from ._dispatcher import RouteRegistrar, StaticHandlerFactory, UrlDispatcher
 from ._domain import Domain, MaskDomain, domain_rule
 from ._errors import RouteShadowingWarning, URLBuildError
-from ._match import MatchInfo
 from ._names import METH_ANY
 from ._nested import DomainResource, NestedRouter, PrefixedResource
 from ._pattern import DEFAULT_VARIABLE_REGEX, PathPattern, Segment, parse_pattern
@@ -26,7 +25,7 @@ from ._routedef import (
     static,
     view,
 )
-from ._routes import DynamicResource, PlainResource, Resource, Route
+from ._routes import DynamicResource, PlainResource, Resource, ResourceRoute, Route
 from ._shadowing import Shadowing
 from ._static import DEFAULT_CHUNK_SIZE, IndexEntry, StaticResource
 from ._static_path import StaticOutcome, StaticTarget
@@ -37,6 +36,7 @@ __all__ = [
     # dispatcher and results
     "UrlDispatcher",
     "MatchInfo",
+    "ErrorFactory",
     "Routable",
     "HostRoutable",
     "ExpectHandler",
@@ -50,7 +50,9 @@ __all__ = [
     "Resource",
     "PlainResource",
     "DynamicResource",
+    "AbstractRoute",
     "Route",
+    "ResourceRoute",
     "PathPattern",
     "Segment",
     "parse_pattern",

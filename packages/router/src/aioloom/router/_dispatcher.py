@@ -11,14 +11,14 @@ from typing import Protocol, TypeVar
 
 from yarl import URL
 
-from ._abc import AbstractResource
+from ._abc import AbstractResource, AbstractRoute, ErrorFactory, MatchInfo, new_error
 from ._domain import domain_rule
 from ._errors import RouteShadowingWarning
-from ._index import RouteIndex
-from ._match import MatchInfo
+from ._index import Entry, RouteIndex, rank
 from ._names import METH_ANY, validate_route_name
 from ._nested import DomainResource, NestedRouter, PrefixedResource
 from ._protocols import ExpectHandler, Routable
+from ._quoting import decode_path
 from ._routes import DynamicResource, PlainResource, Resource, Route
 from ._shadowing import Shadowing, find_shadowing
 from ._static import DEFAULT_CHUNK_SIZE, StaticResource, validate_prefix
@@ -35,7 +35,7 @@ _VARIABLE_HINT = re.compile(r"\{[_a-zA-Z]")
 class RouteRegistrar(Protocol[H]):
     """A route definition: anything that can register itself (RouteDef, StaticDef)."""
 
-    def register(self, router: UrlDispatcher[H]) -> list[Route[H]]: ...
+    def register(self, router: UrlDispatcher[H]) -> list[AbstractRoute[H]]: ...
 
 
 class _PathRequest:
@@ -53,14 +53,29 @@ class _PathRequest:
         return URL.build(path=self.path, encoded=True)
 
 
+def _awaited(resource: AbstractResource[H]) -> bool:
+    """Must ``resource`` be asked through ``await resource.resolve(request)``?"""
+    if isinstance(resource, (PrefixedResource, DomainResource)):
+        return not resource.router.resolves_synchronously
+    return not resource.sync_resolve
+
+
 class UrlDispatcher(Mapping[str, AbstractResource[H]]):
     """Resources in registration order; ``router[name]`` is a named resource.
 
     ``static_handler_factory`` makes the GET/HEAD handler of each static resource
     (the router resolves files safely; serving bytes is the caller's job).
+    ``error_factory`` makes the ``http_exception`` of a 404/405 MatchInfo.
     """
 
-    def __init__(self, *, static_handler_factory: StaticHandlerFactory[H] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        static_handler_factory: StaticHandlerFactory[H] | None = None,
+        error_factory: ErrorFactory | None = None,
+    ) -> None:
+        self._error_factory = error_factory
+        self._awaited: list[AbstractResource[H]] = []
         self._resources: list[AbstractResource[H]] = []
         self._domains: list[AbstractResource[H]] = []
         self._indexed: list[AbstractResource[H]] = []
@@ -73,9 +88,25 @@ class UrlDispatcher(Mapping[str, AbstractResource[H]]):
         self._static_handler_factory = static_handler_factory
 
     # -- resolution ------------------------------------------------------------------
-    def resolve(self, request: Routable) -> MatchInfo[H]:
-        """Match a request (``method``, ``rel_url.raw_path``; ``host`` for domains)."""
+    async def resolve(self, request: Routable) -> MatchInfo[H]:
+        """aiohttp's ``await router.resolve(request)`` (``method``, ``rel_url``; ``host``
+        for domains). Resources that override ``resolve()`` are awaited here."""
+        if self._fast is None and self._awaited_now():
+            return await self._resolve_awaiting(request)
         return self.resolve_parts(request, request.method, request.rel_url.raw_path)
+
+    @property
+    def resolves_synchronously(self) -> bool:
+        """True unless a resource (here or nested) must be awaited: then only
+        ``await resolve()`` works, and ``resolve_parts``/``resolve_path`` raise."""
+        return not self._awaited_now()
+
+    def _awaited_now(self) -> list[AbstractResource[H]]:
+        if self._dirty:
+            self._rebuild()
+        elif not self._frozen:  # a nested router may have changed since
+            self._awaited = [resource for resource in self._resources if _awaited(resource)]
+        return self._awaited
 
     def resolve_path(self, method: str, path: str, *, host: str | None = None) -> MatchInfo[H]:
         """Match an encoded path directly (adapters, tools); same result as resolve()."""
@@ -85,18 +116,26 @@ class UrlDispatcher(Mapping[str, AbstractResource[H]]):
         """Match ``request`` by a method and encoded path the caller already has.
 
         A server has both from the parsed request line (no URL need be built for
-        routing); a prefix resource passes what is left of the path. ``request``
-        is still handed to resources that look at more (domains, custom ones).
+        routing). The path is decoded as aiohttp's ``rel_url.path_safe`` (``%2F``
+        and ``%25`` stay encoded) before it is matched; an already decoded path
+        decodes to itself. ``request`` is still handed to resources that look at
+        more (domains, custom ones). Synchronous: a router with resources that
+        must be awaited raises RuntimeError (see ``resolves_synchronously``).
         """
         fast = self._fast
         if fast is not None:  # frozen, no domains: the compiled index answers most paths
-            match = fast(method, path)
-            return self._scan(request, method, path) if match is None else match
-        if self._dirty:
-            self._rebuild()
+            match = fast(method, path)  # (None for a path with '%': decoded below)
+            if match is not None:
+                return match
+            return self._scan(request, method, decode_path(path))
+        path = decode_path(path)
+        if self._awaited_now():
+            raise RuntimeError(
+                f"{self._awaited[0]!r} must be awaited: resolve with await router.resolve(request)"
+            )
         allowed: frozenset[str] | None = None
         for resource in self._domains:
-            match, methods = resource.resolve(request, method, path)
+            match, methods = resource.resolve_sync(request, method, path)
             if match is not None:
                 return match
             if methods:
@@ -116,20 +155,52 @@ class UrlDispatcher(Mapping[str, AbstractResource[H]]):
     ) -> MatchInfo[H]:
         """Ask the index's candidates for ``path`` in order (domains already asked)."""
         for _, resource in self._index.candidates(path):
-            match, methods = resource.resolve(request, method, path)
+            match, methods = resource.resolve_sync(request, method, path)
             if match is not None:
                 return match
             if methods:
                 allowed = methods if allowed is None else allowed | methods
+        return self._unanswered(method, allowed)
+
+    def _unanswered(self, method: str, allowed: frozenset[str] | None) -> MatchInfo[H]:
         if allowed:
-            return MatchInfo({}, None, http_status=405, allowed_methods=allowed)
-        return MatchInfo({}, None, http_status=404)
+            return new_error(405, allowed, method, self._error_factory)
+        return new_error(404, frozenset(), method, self._error_factory)
+
+    async def _resolve_awaiting(self, request: Routable) -> MatchInfo[H]:
+        """The candidate walk of ``resolve_parts``, awaiting the resources that need it."""
+        method = request.method
+        path = decode_path(request.rel_url.raw_path)
+        allowed: frozenset[str] | None = None
+        candidates = [*self._domains]
+        candidates += (resource for _, resource in self._index.candidates(path))
+        for resource in candidates:
+            if _awaited(resource):
+                match, methods = await resource.resolve(request)
+            else:
+                match, methods = resource.resolve_sync(request, method, path)
+            if match is not None:
+                return match
+            if methods:
+                methods = frozenset(methods)
+                allowed = methods if allowed is None else allowed | methods
+        return self._unanswered(method, allowed)
 
     def _rebuild(self) -> None:
         # once frozen, resources no longer change: answers can be precomputed
-        self._index = RouteIndex(enumerate(self._indexed), compiled=self._frozen)
-        self._fast = self._index.resolve if self._frozen and not self._domains else None
+        self._index = RouteIndex(
+            self._ranked(), compiled=self._frozen, error_factory=self._error_factory
+        )
+        self._awaited = [resource for resource in self._resources if _awaited(resource)]
+        self._fast = (
+            self._index.resolve
+            if self._frozen and not self._domains and not self._awaited
+            else None
+        )
         self._dirty = False
+
+    def _ranked(self) -> list[Entry[H]]:
+        return [(rank(order, r.canonical), r) for order, r in enumerate(self._indexed)]
 
     # -- views -----------------------------------------------------------------------
     def __getitem__(self, name: str) -> AbstractResource[H]:
@@ -356,22 +427,26 @@ class UrlDispatcher(Mapping[str, AbstractResource[H]]):
         return resource
 
     def add_prefix(self, prefix: str) -> None:
-        """Prefix every resource, present and future (called when nested under a prefix)."""
-        self._check_not_frozen()
+        """Prefix every resource, present and future (called when nested under a prefix).
+
+        Allowed once frozen (as in aiohttp): a sub-app's router is frozen when it
+        is added, and its parent may be added under a prefix afterwards.
+        """
         prefix = validate_prefix(prefix, allow_root=False)
         self._prefix = prefix + self._prefix
         for resource in self._resources:
             resource.add_prefix(prefix)
         self._dirty = True
+        self._fast = None  # recompiled by the next resolution
 
     @property
     def prefix(self) -> str:
         """The prefix applied by enclosing routers ('' at the top)."""
         return self._prefix
 
-    def add_routes(self, routes: Iterable[RouteRegistrar[H]]) -> list[Route[H]]:
+    def add_routes(self, routes: Iterable[RouteRegistrar[H]]) -> list[AbstractRoute[H]]:
         """Register route definitions (RouteDef, StaticDef, a RouteTableDef)."""
-        registered: list[Route[H]] = []
+        registered: list[AbstractRoute[H]] = []
         for route_def in routes:
             registered.extend(route_def.register(self))
         return registered
@@ -393,10 +468,10 @@ class UrlDispatcher(Mapping[str, AbstractResource[H]]):
             warnings.warn(RouteShadowingWarning(item.message()), stacklevel=2)
 
     def shadowed_routes(self) -> list[Shadowing[H]]:
-        """Routes that can never match, each with the earlier route that wins."""
+        """Routes that can never match, each with the route that answers first."""
         if self._dirty:
             self._rebuild()
-        return find_shadowing(self._indexed, self._index)
+        return find_shadowing(self._ranked(), self._index)
 
     def __repr__(self) -> str:
         return f"<UrlDispatcher {len(self._resources)} resources>"

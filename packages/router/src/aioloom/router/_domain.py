@@ -46,6 +46,13 @@ class Domain:
         host = host.lower()
         return host == self._domain or host.partition(":")[0] == self._domain
 
+    def match_domain(self, host: str) -> bool:
+        """aiohttp's name for ``match``."""
+        return self.match(host)
+
+    def get_info(self) -> dict[str, object]:
+        return {"domain": self._domain}
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._domain}>"
 

@@ -1,4 +1,4 @@
-"""The lookup index: candidates for a path, in registration order, without a scan.
+"""The lookup index: candidates for a path, in aiohttp's order, without a scan.
 
 A trie over path segments. Each node has literal children (a dict), one child
 for "any non-empty segment" (the default ``{var}``), and regex children (merged
@@ -7,7 +7,8 @@ that many segments) or hang off it (``wild``: prefix resources and patterns whos
 variables may match ``/``). Resources without an index key hang off the root.
 
 Walking a path visits only the branches its segments match; the candidates found
-are a superset of the resources that can match, merged by registration order,
+are a superset of the resources that can match, merged by rank (``rank``:
+aiohttp's order, the deepest literal prefix first, then registration order),
 and each candidate still decides with its own full match. Candidates for plain
 paths are computed once per index build, so a plain path costs one dict lookup.
 
@@ -29,17 +30,17 @@ from collections.abc import Iterable
 from operator import itemgetter
 from typing import Generic, TypeVar
 
-from ._abc import AbstractResource
-from ._match import MatchInfo, new_match
+from ._abc import AbstractResource, ErrorFactory, MatchInfo, new_match
 from ._pattern import Segment
-from ._quoting import unquote_path
 from ._routes import DynamicResource, PlainResource, Resource, Route, _PatternResource
 
 __all__ = ["RouteIndex"]
 
 H = TypeVar("H")
 
-Entry = tuple[int, AbstractResource[H]]
+# (rank, resource): candidates are tried by rank (see ``rank``)
+Rank = tuple[int, int]
+Entry = tuple[Rank, AbstractResource[H]]
 _order = itemgetter(0)
 _NO_METHODS: frozenset[str] = frozenset()
 _PLANNED = (PlainResource, DynamicResource)  # exact types: subclasses may override resolve()
@@ -134,8 +135,29 @@ class _Node(Generic[H]):
         return node
 
 
+def rank(order: int, canonical: str) -> Rank:
+    """The order in which aiohttp 3.14 tries resources: the deepest literal prefix first.
+
+    aiohttp files a resource under its canonical path cut before the segment of
+    the first variable (``/users/{id}/x`` under ``/users``; a static or sub-app
+    prefix under itself), and tries the files of the request path's prefixes
+    from the longest to ``/``; within one file, registration order decides.
+    So ``/users/me`` answers before ``/users/{id}`` whatever their order.
+    """
+    key = canonical.partition("{")[0].rpartition("/")[0] if "{" in canonical else canonical
+    key = key.rstrip("/")
+    return (-key.count("/"), order)
+
+
 class RouteIndex(Generic[H]):
-    def __init__(self, entries: Iterable[Entry[H]], *, compiled: bool = False) -> None:
+    def __init__(
+        self,
+        entries: Iterable[Entry[H]],
+        *,
+        compiled: bool = False,
+        error_factory: ErrorFactory | None = None,
+    ) -> None:
+        self._error_factory = error_factory
         root: _Node[H] = _Node()
         plain_paths: list[str] = []
         for order, resource in entries:
@@ -152,6 +174,7 @@ class RouteIndex(Generic[H]):
                 node.terminal.append((order, resource))
                 if all(segment.kind == "literal" for segment in key.segments):
                     plain_paths.append("/" + "/".join(s.text for s in key.segments))
+        _sort_lists(root)
         self._root = root
         self._exact: dict[str, list[Entry[H]]] = {}
         for path in plain_paths:
@@ -166,22 +189,30 @@ class RouteIndex(Generic[H]):
             self._start.final = not root.wild
             for path, entries in self._exact.items():
                 plan = _plain_plan(path, entries)
-                if plan is not None:
+                # (a route path written with '%' is left to the decoding slow path)
+                if plan is not None and "%" not in path:
                     self._plans[path] = plan
             _compile(root, clean=True)
             self._tails = _tails(root)
 
     def resolve(self, method: str, path: str) -> MatchInfo[H] | None:
-        """The answer (compiled index), or None: use ``candidates`` instead."""
+        """The answer (compiled index), or None: use ``candidates`` instead.
+
+        ``path`` may still be encoded: a path without ``%`` is its own decoded
+        form, and one with ``%`` is answered None (decode it, then use
+        ``candidates``). A plain path is looked up first, so it pays nothing.
+        """
         plan = self._plans.get(path)
         if plan is not None:  # a plain path: variables (if any) are precomputed
             answer = plan.answers.get(method, plan.default)
             if answer is None:
-                return _unanswered(plan)
+                return self._unanswered(plan, method)
             match: MatchInfo[H] = new_match(answer.route)
             if answer.variables:
                 match.update(answer.variables)
             return match
+        if "%" in path:
+            return None
         # "/prefix/{var}", the commonest dynamic shape: literals, then one variable last
         prefix, slash, last = path.rpartition("/")
         tail = self._tails.get(prefix)
@@ -205,7 +236,7 @@ class RouteIndex(Generic[H]):
                 if child is None:
                     child = node.any
                     if child is None or not segment:
-                        return new_match(None, 404) if node.final else None
+                        return self._unanswered(None, method) if node.final else None
                     if "{" in segment or "}" in segment:
                         return None  # not a default variable's value: let the regexes decide
                 elif segment and node.any is not None:
@@ -215,23 +246,32 @@ class RouteIndex(Generic[H]):
                 return None
         plan = node.plan
         if plan is None:
-            return _unanswered(None)
+            return self._unanswered(None, method)
         answer = plan.answers.get(method, plan.default)
         if answer is None:
-            return _unanswered(plan)
+            return self._unanswered(plan, method)
         match = new_match(answer.route)
         if segments is None:  # a tail: every variable is the last segment
-            value = unquote_path(last) if "%" in last else last
             for _, name in answer.positions:
-                match[name] = value
-        else:
+                match[name] = last
+        else:  # (no '%' in the path: the values need no decoding)
             for position, name in answer.positions:
-                value = segments[position]
-                match[name] = unquote_path(value) if "%" in value else value
+                match[name] = segments[position]
+        return match
+
+    def _unanswered(self, plan: _Plan[H] | None, method: str) -> MatchInfo[H]:
+        """405 when resources matched the path but not the method, else 404."""
+        if plan is not None and plan.allowed:
+            match: MatchInfo[H] = new_match(None, 405, plan.allowed)
+        else:
+            match = new_match(None, 404)
+        factory = self._error_factory
+        if factory is not None:  # (new_error, inlined: 404s are a hot path too)
+            match._error = (factory, method)
         return match
 
     def candidates(self, path: str) -> list[Entry[H]]:
-        """Resources that may match ``path`` (encoded), in registration order."""
+        """Resources that may match ``path`` (decoded), by rank."""
         exact = self._exact.get(path)
         if exact is not None:
             return exact
@@ -294,11 +334,17 @@ class RouteIndex(Generic[H]):
         return _merge(found)
 
 
-def _unanswered(plan: _Plan[H] | None) -> MatchInfo[H]:
-    """405 when resources matched the path but not the method, else 404."""
-    if plan is not None and plan.allowed:
-        return new_match(None, 405, plan.allowed)
-    return new_match(None, 404)
+def _sort_lists(root: _Node[H]) -> None:
+    """Each node's lists by rank (they were filled in registration order)."""
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        node.terminal.sort(key=_order)
+        node.wild.sort(key=_order)
+        pending.extend(node.literal.values())
+        if node.any is not None:
+            pending.append(node.any)
+        pending.extend(child for _, child in node.regex)
 
 
 def _plain_plan(path: str, entries: list[Entry[H]]) -> _Plan[H] | None:

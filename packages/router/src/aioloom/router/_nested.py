@@ -8,17 +8,17 @@ the owner's middlewares can handle them.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterator, Sized
 from typing import Protocol, TypeVar
 
 from yarl import URL
 
-from ._abc import NO_METHODS, AbstractResource, IndexKey, Resolution
+from ._abc import NO_METHODS, AbstractResource, AbstractRoute, IndexKey, MatchInfo, Resolution
 from ._domain import Domain
-from ._match import MatchInfo
 from ._pattern import parse_pattern
 from ._protocols import Routable
-from ._routes import Route
+from ._quoting import decode_path, requote_path
 from ._static import validate_prefix
 
 __all__ = ["DomainResource", "NestedRouter", "PrefixedResource"]
@@ -27,13 +27,18 @@ H = TypeVar("H")
 
 
 class _RouteView(Sized, Protocol[H]):
-    def __iter__(self) -> Iterator[Route[H]]: ...
+    def __iter__(self) -> Iterator[AbstractRoute[H]]: ...
 
 
 class NestedRouter(Protocol[H]):
     """What a nested router must offer (``UrlDispatcher`` does)."""
 
     def resolve_parts(self, request: Routable, method: str, path: str) -> MatchInfo[H]: ...
+
+    async def resolve(self, request: Routable) -> MatchInfo[H]: ...
+
+    @property
+    def resolves_synchronously(self) -> bool: ...
 
     def add_prefix(self, prefix: str) -> None: ...
 
@@ -57,10 +62,34 @@ class _NestedResource(AbstractResource[H]):
         return self._owner
 
     def _final(self, request: Routable, method: str, path: str) -> Resolution[H]:
+        # (the decoded path decodes to itself: resolve_parts may take it)
         match = self._router.resolve_parts(request, method, path)
         if self._owner is not None:
             match.add_app(self._owner)
         return match, match.allowed_methods
+
+    async def _final_async(self, request: Routable) -> Resolution[H]:
+        match = await self._router.resolve(request)
+        if self._owner is not None:
+            match.add_app(self._owner)
+        return match, match.allowed_methods
+
+    @abstractmethod
+    def _applies(self, request: Routable, path: str) -> bool:
+        """Is ``request`` (its decoded ``path``) for the nested router?"""
+
+    def resolve_sync(self, request: Routable, method: str, path: str) -> Resolution[H]:
+        if not self._applies(request, path):
+            return None, NO_METHODS
+        return self._final(request, method, path)
+
+    async def resolve(self, request: Routable) -> Resolution[H]:
+        # the nested router may have resources that must be awaited
+        if self._router.resolves_synchronously:
+            return self.resolve_sync(request, request.method, decode_path(request.rel_url.raw_path))
+        if not self._applies(request, decode_path(request.rel_url.raw_path)):
+            return None, NO_METHODS
+        return await self._final_async(request)
 
     def url_for(self, **parts: str) -> URL:
         raise RuntimeError(".url_for() is not supported by a nested router's root resource")
@@ -71,7 +100,7 @@ class _NestedResource(AbstractResource[H]):
     def __len__(self) -> int:
         return len(self._router.routes())
 
-    def __iter__(self) -> Iterator[Route[H]]:
+    def __iter__(self) -> Iterator[AbstractRoute[H]]:
         return iter(self._router.routes())
 
 
@@ -89,13 +118,11 @@ class PrefixedResource(_NestedResource[H]):
 
     @property
     def canonical(self) -> str:
-        return self._prefix
+        return requote_path(self._prefix)
 
-    def resolve(self, request: Routable, method: str, path: str) -> Resolution[H]:
+    def _applies(self, request: Routable, path: str) -> bool:
         prefix = self._prefix
-        if path != prefix and not path.startswith(prefix + "/"):
-            return None, NO_METHODS
-        return self._final(request, method, path)
+        return path == prefix or path.startswith(prefix + "/")
 
     def add_prefix(self, prefix: str) -> None:
         self._prefix = prefix + self._prefix
@@ -105,7 +132,7 @@ class PrefixedResource(_NestedResource[H]):
         return IndexKey(parse_pattern(self._prefix).segments, True)
 
     def get_info(self) -> dict[str, object]:
-        return {"app": self._owner, "prefix": self._prefix, "router": self._router}
+        return {"app": self._owner, "prefix": self.canonical}
 
     def __repr__(self) -> str:
         return f"<PrefixedResource {self._prefix} -> {self._owner!r}>"
@@ -130,7 +157,7 @@ class DomainResource(_NestedResource[H]):
     def canonical(self) -> str:
         return self._rule.canonical
 
-    def resolve(self, request: Routable, method: str, path: str) -> Resolution[H]:
+    def _applies(self, request: Routable, path: str) -> bool:
         try:
             host = request.host  # type: ignore[attr-defined]
         except AttributeError:
@@ -138,15 +165,13 @@ class DomainResource(_NestedResource[H]):
                 "domain routing needs a request with a 'host' attribute (HostRoutable); "
                 f"{type(request).__name__} has none"
             ) from None
-        if not isinstance(host, str) or not host or not self._rule.match(host):
-            return None, NO_METHODS
-        return self._final(request, method, path)
+        return isinstance(host, str) and bool(host) and self._rule.match(host)
 
     def add_prefix(self, prefix: str) -> None:
         self._router.add_prefix(prefix)
 
     def get_info(self) -> dict[str, object]:
-        return {"app": self._owner, "rule": self._rule, "router": self._router}
+        return {"app": self._owner, "rule": self._rule}
 
     def __repr__(self) -> str:
         return f"<DomainResource {self._rule.canonical} -> {self._owner!r}>"

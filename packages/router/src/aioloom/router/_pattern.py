@@ -1,5 +1,10 @@
 """Route path syntax: ``/plain``, ``{name}``, ``{name:regex}``; parsed once, checked at add time.
 
+A route path is written the way the decoded request path reads (``/café``,
+``/a b``; see ``_quoting``): literals and custom regexes are matched against the
+decoded path, as in aiohttp 3.14. Only the canonical form (``/caf%C3%A9``, used
+to build URLs) is percent-encoded.
+
 A pattern is split into path segments for the lookup index. A segment is a
 literal, a lone default variable (any non-empty segment), or a small regex. When a
 variable's regex may match ``/`` the pattern is *open-ended* from that segment on:
@@ -12,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ._quoting import requote_path
+from ._quoting import requote_path, unquote_safe
 from ._regex_safety import may_match_slash
 
 __all__ = ["DEFAULT_VARIABLE_REGEX", "PathPattern", "Segment", "parse_pattern"]
@@ -28,7 +33,7 @@ class Segment:
     """One ``/``-separated piece of a pattern, as the index sees it."""
 
     kind: SegmentKind
-    text: str  # the literal (encoded) or the regex source
+    text: str  # the literal (decoded, as written) or the regex source
     simple: bool  # only literals and default variables: matches non-empty text without braces
     compiled: re.Pattern[str] | None = None
 
@@ -44,6 +49,7 @@ class Segment:
 class PathPattern:
     path: str  # as given
     canonical: str  # encoded literals, variables as {name}
+    text: str  # what a plain path matches: the decoded path, as written
     regex: re.Pattern[str] | None  # None for a plain path
     variables: tuple[str, ...]
     segments: tuple[Segment, ...]  # segments known to the index (all of them unless open-ended)
@@ -55,14 +61,16 @@ class PathPattern:
         return self.regex is None
 
     def match(self, path: str) -> dict[str, str] | None:
-        """Encoded variables if ``path`` (encoded) matches, else None."""
+        """The variables (as handlers see them) if ``path`` (decoded) matches, else None."""
         if self.regex is None:
-            return {} if path == self.canonical else None
+            return {} if path == self.text else None
         found = self.regex.fullmatch(path)
-        return None if found is None else found.groupdict()
+        if found is None:
+            return None
+        return {name: unquote_safe(value) for name, value in found.groupdict().items()}
 
 
-# A token is a literal (already encoded) or a variable (name, regex, is_default).
+# A token is a literal (decoded, as written) or a variable (name, regex, is_default).
 _Literal = tuple[Literal["lit"], str]
 _Variable = tuple[Literal["var"], str, str, bool]
 _Token = _Literal | _Variable
@@ -92,11 +100,11 @@ def _tokenize(path: str) -> list[_Token]:
         if depth:
             raise ValueError(f"invalid route path {path!r}: unbalanced '{{' at position {index}")
         if literal_start < index:
-            tokens.append(("lit", requote_path(path[literal_start:index])))
+            tokens.append(("lit", path[literal_start:index]))
         tokens.append(_variable(path, path[index + 1 : end - 1], seen))
         literal_start = index = end
     if literal_start < length:
-        tokens.append(("lit", requote_path(path[literal_start:])))
+        tokens.append(("lit", path[literal_start:]))
     return tokens
 
 
@@ -120,10 +128,12 @@ def _variable(path: str, body: str, seen: set[str]) -> _Variable:
         raise ValueError(
             f"invalid route path {path!r}: bad regex {regex!r} for variable {name!r}: {exc}"
         ) from None
-    if compiled.groups:
+    if compiled.groupindex:
+        # unnamed groups are harmless (aiohttp accepts them); a named one would
+        # become a variable of its own
         raise ValueError(
-            f"invalid route path {path!r}: the regex of variable {name!r} has a capturing "
-            f"group; use (?:...) instead"
+            f"invalid route path {path!r}: the regex of variable {name!r} has a named "
+            f"group; use (...) or (?:...) instead"
         )
     return ("var", name, regex, regex == DEFAULT_VARIABLE_REGEX)
 
@@ -172,11 +182,13 @@ def parse_pattern(path: str) -> PathPattern:
     if "\x00" in path:
         raise ValueError(f"invalid route path {path!r}: NUL character")
     tokens = _tokenize(path)
-    canonical = "".join(token[1] if token[0] == "lit" else "{" + token[1] + "}" for token in tokens)
+    canonical = "".join(
+        requote_path(token[1]) if token[0] == "lit" else "{" + token[1] + "}" for token in tokens
+    )
     segments, open_ended = _split_segments(tokens)
     variables = tuple(token[1] for token in tokens if token[0] == "var")
     if not variables:
-        return PathPattern(path, canonical, None, (), segments, False, canonical)
+        return PathPattern(path, canonical, path, None, (), segments, False, path)
     source = "".join(
         re.escape(token[1]) if token[0] == "lit" else f"(?P<{token[1]}>{token[2]})"
         for token in tokens
@@ -188,4 +200,4 @@ def parse_pattern(path: str) -> PathPattern:
     sample: str | None = None
     if all(token[0] == "lit" or token[3] for token in tokens):
         sample = "".join(token[1] if token[0] == "lit" else "x" for token in tokens)
-    return PathPattern(path, canonical, regex, variables, segments, open_ended, sample)
+    return PathPattern(path, canonical, path, regex, variables, segments, open_ended, sample)

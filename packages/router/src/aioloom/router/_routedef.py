@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
 
+from ._abc import AbstractRoute
 from ._dispatcher import UrlDispatcher
 from ._names import METH_ANY
-from ._routes import Route
 
 __all__ = [
     "AbstractRouteDef",
@@ -38,7 +38,7 @@ H = TypeVar("H")
 
 class AbstractRouteDef(abc.ABC, Generic[H]):
     @abc.abstractmethod
-    def register(self, router: UrlDispatcher[H]) -> list[Route[H]]:
+    def register(self, router: UrlDispatcher[H]) -> list[AbstractRoute[H]]:
         """Add this definition to ``router``; return the routes created."""
 
 
@@ -53,7 +53,7 @@ class RouteDef(AbstractRouteDef[H]):
         info = "".join(f", {key}={value!r}" for key, value in sorted(self.kwargs.items()))
         return f"<RouteDef {self.method} {self.path} -> {self.handler!r}{info}>"
 
-    def register(self, router: UrlDispatcher[H]) -> list[Route[H]]:
+    def register(self, router: UrlDispatcher[H]) -> list[AbstractRoute[H]]:
         if self.method.upper() == "GET":
             return [router.add_get(self.path, self.handler, **self.kwargs)]
         return [router.add_route(self.method, self.path, self.handler, **self.kwargs)]
@@ -69,7 +69,7 @@ class StaticDef(AbstractRouteDef[H]):
         info = "".join(f", {key}={value!r}" for key, value in sorted(self.kwargs.items()))
         return f"<StaticDef {self.prefix} -> {self.path}{info}>"
 
-    def register(self, router: UrlDispatcher[H]) -> list[Route[H]]:
+    def register(self, router: UrlDispatcher[H]) -> list[AbstractRoute[H]]:
         resource = router.add_static(self.prefix, self.path, **self.kwargs)
         return list(resource)
 

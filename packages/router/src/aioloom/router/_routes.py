@@ -4,27 +4,32 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Iterator
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from yarl import URL
 
-from ._abc import NO_METHODS, AbstractResource, IndexKey, Resolution
+from ._abc import NO_METHODS, AbstractResource, AbstractRoute, IndexKey, MatchInfo, Resolution
 from ._errors import URLBuildError
-from ._match import MatchInfo
 from ._names import METH_ANY, validate_method
 from ._pattern import PathPattern, parse_pattern
 from ._protocols import ExpectHandler, Routable
-from ._quoting import quote_path, unquote_path
+from ._quoting import quote_path, unquote_safe
 
-__all__ = ["DynamicResource", "PlainResource", "Resource", "Route"]
+__all__ = [
+    "DynamicResource",
+    "PlainResource",
+    "Resource",
+    "ResourceRoute",
+    "Route",
+]
 
 H = TypeVar("H")
 
 
-class Route(Generic[H]):
-    """A handler for one method (or ``*``) on a resource."""
+class Route(AbstractRoute[H]):
+    """A handler for one method (or ``*``) on a resource (aiohttp's ``ResourceRoute``)."""
 
-    __slots__ = ("expect_handler", "handler", "method", "resource")
+    __slots__ = ("_resource", "expect_handler", "handler", "method")
 
     def __init__(
         self,
@@ -36,8 +41,12 @@ class Route(Generic[H]):
     ) -> None:
         self.method = validate_method(method)
         self.handler = handler
-        self.resource = resource
+        self._resource = resource
         self.expect_handler = expect_handler
+
+    @property
+    def resource(self) -> AbstractResource[H]:
+        return self._resource
 
     @property
     def name(self) -> str | None:
@@ -103,9 +112,9 @@ class Resource(AbstractResource[H]):
 
     @abstractmethod
     def match(self, path: str) -> dict[str, str] | None:
-        """Decoded variables when ``path`` (encoded) matches, else None."""
+        """The variables when ``path`` (decoded) matches, else None."""
 
-    def resolve(self, request: Routable, method: str, path: str) -> Resolution[H]:
+    def resolve_sync(self, request: Routable, method: str, path: str) -> Resolution[H]:
         variables = self.match(path)
         if variables is None:
             return None, NO_METHODS
@@ -152,18 +161,31 @@ class _PatternResource(Resource[H]):
 
 
 class PlainResource(_PatternResource[H]):
-    """A path without variables: matched by string equality (and a dict in the index)."""
+    """A path without variables: matched by string equality (and a dict in the index).
+
+    An empty path matches ``/``; as in aiohttp, ``canonical`` and ``get_info()``
+    still report ``''`` until the router freezes.
+    """
 
     def __init__(self, path: str, *, name: str | None = None) -> None:
         super().__init__(path, name=name)
         self._path = self._pattern.canonical
+        self._text = self._pattern.text
 
     def add_prefix(self, prefix: str) -> None:
         super().add_prefix(prefix)
         self._path = self._pattern.canonical
+        self._text = self._pattern.text
+
+    @property
+    def canonical(self) -> str:
+        return "" if self._unfrozen_empty() else self._path
+
+    def _unfrozen_empty(self) -> bool:
+        return not self._frozen and not self._orig_path and not self._prefix
 
     def match(self, path: str) -> dict[str, str] | None:
-        return {} if path == self._path else None
+        return {} if path == self._text else None
 
     def url_for(self, **parts: str) -> URL:
         if parts:
@@ -173,7 +195,7 @@ class PlainResource(_PatternResource[H]):
         return URL.build(path=self._path, encoded=True)
 
     def get_info(self) -> dict[str, object]:
-        return {"path": self._path}
+        return {"path": "" if self._unfrozen_empty() else self._text}
 
     def _describe(self) -> str:
         return f"route {self.name!r} ({self._path})" if self.name else self._path
@@ -194,10 +216,10 @@ class DynamicResource(_PatternResource[H]):
         variables = found.groupdict()
         for value in variables.values():
             if "%" in value:
-                return {key: unquote_path(value) for key, value in variables.items()}
+                return {key: unquote_safe(value) for key, value in variables.items()}
         return variables
 
-    def resolve(self, request: Routable, method: str, path: str) -> Resolution[H]:
+    def resolve_sync(self, request: Routable, method: str, path: str) -> Resolution[H]:
         regex = self._pattern.regex
         found = None if regex is None else regex.fullmatch(path)
         if found is None:
@@ -208,7 +230,7 @@ class DynamicResource(_PatternResource[H]):
         variables = found.groupdict()
         for value in variables.values():
             if "%" in value:
-                variables = {key: unquote_path(value) for key, value in variables.items()}
+                variables = {key: unquote_safe(value) for key, value in variables.items()}
                 break
         return MatchInfo(variables, route), self._allowed
 
@@ -241,3 +263,6 @@ class DynamicResource(_PatternResource[H]):
     def __repr__(self) -> str:
         name = f" {self.name!r}" if self.name is not None else ""
         return f"<DynamicResource{name} {self._pattern.canonical}>"
+
+
+ResourceRoute = Route  # aiohttp's name for the route of a resource

@@ -1,6 +1,8 @@
-"""Shadowing diagnostics: routes that can never match because of an earlier one.
+"""Shadowing diagnostics: routes that can never match because of one tried before.
 
-Only provable cases are reported (no false alarms): a later plain path matched
+"Earlier" and "later" are in the order the router tries resources (the index's
+rank: deepest literal prefix first, then registration order). Only provable
+cases are reported (no false alarms): a later plain path matched
 by an earlier pattern, a later pattern covered segment by segment by an earlier
 one (a default ``{var}`` covers any non-empty literal/default-variable segment),
 and later paths under an earlier static prefix (GET/HEAD/OPTIONS) or under an
@@ -9,12 +11,11 @@ earlier nested router's prefix (every method: its answer is final).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from ._abc import AbstractResource
-from ._index import RouteIndex
+from ._index import Entry, RouteIndex
 from ._nested import PrefixedResource
 from ._pattern import PathPattern, Segment
 from ._routes import Route, _PatternResource
@@ -28,11 +29,11 @@ H = TypeVar("H")
 @dataclass(frozen=True, slots=True)
 class Shadowing(Generic[H]):
     route: Route[H]  # never matches...
-    by: Route[H] | AbstractResource[H]  # ...because this, registered earlier, answers first
+    by: Route[H] | AbstractResource[H]  # ...because this, tried before it, answers first
 
     def message(self) -> str:
         return (
-            f"{self.route!r} can never match: {self.by!r}, registered earlier, "
+            f"{self.route!r} can never match: {self.by!r}, tried before it, "
             "matches every request it would"
         )
 
@@ -81,13 +82,12 @@ def _check(
     return found
 
 
-def find_shadowing(
-    resources: Sequence[AbstractResource[H]], index: RouteIndex[H]
-) -> list[Shadowing[H]]:
-    """Every provably unreachable route, with what shadows it."""
+def find_shadowing(ranked: list[Entry[H]], index: RouteIndex[H]) -> list[Shadowing[H]]:
+    """Every provably unreachable route, with what shadows it (``ranked``: the
+    index's entries; a resource is tried after those of a lower rank)."""
     found: list[Shadowing[H]] = []
-    order_of = {id(resource): order for order, resource in enumerate(resources)}
-    for resource in resources:
+    order_of = {id(resource): order for order, resource in ranked}
+    for _, resource in ranked:
         if not isinstance(resource, _PatternResource):
             continue
         sample = resource.pattern.sample

@@ -19,12 +19,11 @@ from typing import TypeVar
 
 from yarl import URL
 
-from ._abc import NO_METHODS, AbstractResource, IndexKey, Resolution
+from ._abc import NO_METHODS, AbstractResource, IndexKey, MatchInfo, Resolution
 from ._errors import URLBuildError
-from ._match import MatchInfo
 from ._pattern import parse_pattern
 from ._protocols import ExpectHandler, Routable
-from ._quoting import quote_path, requote_path, unquote_path
+from ._quoting import quote_path, requote_path, unquote_safe
 from ._routes import Route
 from ._static_path import StaticOutcome, StaticTarget, resolve_static_path
 
@@ -38,7 +37,8 @@ _PRECOMPRESSED = (("br", ".br"), ("gzip", ".gz"))
 
 
 def validate_prefix(prefix: str, *, allow_root: bool) -> str:
-    """A plain, encoded URL prefix without a trailing '/' ('' for the root)."""
+    """A plain URL prefix without a trailing '/' ('' for the root), as written:
+    decoded, like route paths (``requote_path`` gives its canonical form)."""
     if not prefix.startswith("/"):
         raise ValueError(f"prefix {prefix!r} must start with '/'")
     prefix = prefix.rstrip("/")
@@ -48,7 +48,7 @@ def validate_prefix(prefix: str, *, allow_root: bool) -> str:
         raise ValueError(f"prefix {prefix!r} cannot contain variables")
     if prefix:
         parse_pattern(prefix)  # same checks as a route path (NUL...)
-    return requote_path(prefix)
+    return prefix
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +136,10 @@ class StaticResource(AbstractResource[H]):
 
     @property
     def canonical(self) -> str:
-        return self._prefix
+        return requote_path(self._prefix)
 
     # -- matching --------------------------------------------------------------------
-    def resolve(self, request: Routable, method: str, path: str) -> Resolution[H]:
+    def resolve_sync(self, request: Routable, method: str, path: str) -> Resolution[H]:
         prefix = self._prefix
         if path != prefix and not path.startswith(prefix + "/"):
             return None, NO_METHODS
@@ -149,7 +149,7 @@ class StaticResource(AbstractResource[H]):
         route = self._routes.get(method)
         if route is None:
             return None, self._allowed
-        filename = unquote_path(path[len(prefix) + 1 :])
+        filename = unquote_safe(path[len(prefix) + 1 :])
         return MatchInfo({"filename": filename}, route), self._allowed
 
     def index_key(self) -> IndexKey:
@@ -179,7 +179,7 @@ class StaticResource(AbstractResource[H]):
         return False
 
     def get_info(self) -> dict[str, object]:
-        return {"directory": self._directory, "prefix": self._prefix, "routes": self._routes}
+        return {"directory": self._directory, "prefix": self.canonical, "routes": self._routes}
 
     def __len__(self) -> int:
         return len(self._routes)
@@ -217,7 +217,7 @@ class StaticResource(AbstractResource[H]):
             if target.outcome is StaticOutcome.NOT_FOUND:
                 continue
             is_dir = target.path is not None and target.path.is_dir()
-            url = quote_path(f"{self._prefix}/{rel}")
+            url = quote_path(f"{self._prefix}/{rel}")  # (quotes the prefix as written too)
             entries.append(IndexEntry(child.name + ("/" if is_dir else ""), url, is_dir))
         return entries
 
@@ -251,7 +251,7 @@ class StaticResource(AbstractResource[H]):
         if append_version is None:
             append_version = self._append_version
         name = os.fspath(filename).lstrip("/")
-        url = URL.build(path=self._prefix or "/", encoded=True) / name
+        url = URL.build(path=requote_path(self._prefix) or "/", encoded=True) / name
         if append_version:
             digest = self._version_of(name)
             if digest is not None:

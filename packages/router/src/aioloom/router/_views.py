@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Container, Iterable, Iterator, Sequence, Sized
 from typing import TypeVar
 
-from ._abc import AbstractResource
-from ._routes import Route
+from ._abc import AbstractResource, AbstractRoute
 
 __all__ = ["ResourcesView", "RoutesView"]
 
@@ -27,14 +26,14 @@ class ResourcesView(Sized, Iterable[AbstractResource[H]], Container[AbstractReso
         return resource in self._resources
 
 
-class RoutesView(Sized, Iterable[Route[H]], Container[Route[H]]):
+class RoutesView(Sized, Iterable[AbstractRoute[H]], Container[AbstractRoute[H]]):
     def __init__(self, resources: Iterable[AbstractResource[H]]) -> None:
         self._routes = tuple(route for resource in resources for route in resource)
 
     def __len__(self) -> int:
         return len(self._routes)
 
-    def __iter__(self) -> Iterator[Route[H]]:
+    def __iter__(self) -> Iterator[AbstractRoute[H]]:
         return iter(self._routes)
 
     def __contains__(self, route: object) -> bool:

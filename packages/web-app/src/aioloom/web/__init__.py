@@ -2,10 +2,15 @@
 
 from aioloom.router import (
     AbstractResource,
+    AbstractRoute,
+    AbstractRouteDef,
     DomainResource,
+    DynamicResource,
     MatchInfo,
+    PlainResource,
     PrefixedResource,
     Resource,
+    ResourceRoute,
     Route,
     RouteDef,
     StaticDef,
@@ -29,7 +34,12 @@ from .application._chain_map import ChainMapProxy
 from .application._cleanup_ctx import CleanupError
 from .application._middlewares import middleware, normalize_path_middleware
 from .application._request import Request
-from .application._routing import RouteTableDef, UrlDispatcher
+from .application._routing import (
+    MatchedSubAppResource,
+    PrefixedSubAppResource,
+    RouteTableDef,
+    UrlDispatcher,
+)
 from .application._typedefs import Handler, Middleware
 from .application._view import AbstractView, View
 from .bodies._content_disposition import content_disposition_filename, parse_content_disposition
@@ -124,6 +134,13 @@ __all__ = [
     "StaticResource",
     "PrefixedResource",
     "DomainResource",
+    "PlainResource",
+    "DynamicResource",
+    "PrefixedSubAppResource",
+    "MatchedSubAppResource",
+    "AbstractRoute",
+    "ResourceRoute",
+    "AbstractRouteDef",
     "RouteDef",
     "StaticDef",
     "RouteTableDef",

@@ -18,7 +18,13 @@ from typing import Any, TypeVar, cast, overload
 
 from multidict import istr
 
-from aioloom.router import DomainResource, MatchInfo, PrefixedResource, Route, RouteRegistrar
+from aioloom.router import (
+    AbstractRoute,
+    DomainResource,
+    MatchInfo,
+    PrefixedResource,
+    RouteRegistrar,
+)
 
 from ..http._keys import AppKey, NotAppKeyWarning
 from ..http._stream_response import StreamResponse
@@ -122,7 +128,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
     def client_max_size(self) -> int:
         return self._client_max_size
 
-    def add_routes(self, routes: Iterable[RouteRegistrar[Any]]) -> list[Route[Handler]]:
+    def add_routes(self, routes: Iterable[RouteRegistrar[Any]]) -> list[AbstractRoute[Handler]]:
         """``app.add_routes([web.get('/', handler)])``: the router's ``add_routes``."""
         return self._router.add_routes(routes)
 
@@ -172,6 +178,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         if self._pre_frozen:
             return
         self._pre_frozen = True
+        self._router.freeze()  # as aiohttp: a sub-app's routes are fixed once it is added
         self._middlewares.freeze()
         self._on_startup.freeze()
         self._on_shutdown.freeze()
@@ -194,6 +201,8 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         for subapp in self._subapps:
             subapp.freeze()
         self._router.freeze()
+        # resources that must be awaited are known once the routers are frozen
+        self._routes_parts = self._routes_parts and self._router.resolves_synchronously
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -214,18 +223,20 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
 
     # -- request handling -------------------------------------------------------------
 
-    def _handle(self, request: Request) -> Awaitable[StreamResponse]:
+    def _handle(
+        self, request: Request, match_info: MatchInfo[Handler] | None = None
+    ) -> Awaitable[StreamResponse]:
         """Route ``request``; the awaitable that answers it (the server awaits it).
 
         A plain function, not a coroutine: one coroutine frame less per request.
         The server checks that the response is not another request's.
+        ``match_info`` is given only by ``_handle_awaiting_resolve``.
         """
         head = request._head
-        match_info: MatchInfo[Handler] = (
-            self._router.resolve_parts(request, head.method, head.raw_path)  # no URL built
-            if self._routes_parts
-            else self._router.resolve(request)
-        )
+        if match_info is None:
+            if not self._routes_parts:
+                return self._handle_awaiting_resolve(request)
+            match_info = self._router.resolve_parts(request, head.method, head.raw_path)
         apps = match_info.finish(self)
         request._match_info = match_info
         dispatch = self._dispatch.get(match_info.route)
@@ -235,6 +246,10 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         if _EXPECT in head.headers:
             return expect_then_run(request, match_info, chain)
         return chain(request)
+
+    async def _handle_awaiting_resolve(self, request: Request) -> StreamResponse:
+        """A router subclass's resolve(), or resources that must be awaited: aiohttp's way."""
+        return await self._handle(request, await self._router.resolve(request))
 
     def _dispatch_for(
         self, match_info: MatchInfo[Handler], apps: tuple[Application, ...]

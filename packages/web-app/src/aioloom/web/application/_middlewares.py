@@ -62,7 +62,7 @@ def normalize_path_middleware(
                 if candidate == path:
                     continue
                 clone = request.clone(rel_url=candidate)
-                if request.app.router.resolve(clone).http_status == 200:
+                if (await request.app.router.resolve(clone)).http_status == 200:
                     location = candidate + ("?" + query if query else "")
                     raise redirect_class(location)
         return await handler(request)

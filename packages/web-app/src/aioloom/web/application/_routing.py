@@ -9,17 +9,35 @@ from __future__ import annotations
 
 from aioloom import router as _router
 
+from ..http._exceptions import HTTPException, HTTPMethodNotAllowed, HTTPNotFound
 from ._static_handler import make_static_handler
 from ._typedefs import Handler
 
-__all__ = ["UrlDispatcher", "RouteTableDef"]
+__all__ = [
+    "UrlDispatcher",
+    "RouteTableDef",
+    "PrefixedSubAppResource",
+    "MatchedSubAppResource",
+    "http_error",
+]
+
+# aiohttp's names for the resources of sub-applications (by prefix, by domain)
+PrefixedSubAppResource = _router.PrefixedResource
+MatchedSubAppResource = _router.DomainResource
+
+
+def http_error(status: int, method: str, allowed_methods: frozenset[str]) -> HTTPException:
+    """``match_info.http_exception`` of a 404 or 405, as aiohttp reports it."""
+    if status == 405:
+        return HTTPMethodNotAllowed(method, allowed_methods)
+    return HTTPNotFound()
 
 
 class UrlDispatcher(_router.UrlDispatcher[Handler]):
-    """aiohttp's ``UrlDispatcher``: add routes, resolve requests, build URLs."""
+    """aiohttp's ``UrlDispatcher``: add routes, ``await resolve(request)``, build URLs."""
 
     def __init__(self) -> None:
-        super().__init__(static_handler_factory=make_static_handler)
+        super().__init__(static_handler_factory=make_static_handler, error_factory=http_error)
 
 
 class RouteTableDef(_router.RouteTableDef[Handler]):

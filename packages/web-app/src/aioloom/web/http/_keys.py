@@ -29,10 +29,17 @@ class _Key(Generic[T]):
     def name(self) -> str:
         return self._name
 
+    # Keys sort before plain strings (as aiohttp's AppKey): ``sorted(app)`` works
+    # on mixed keys, from either side of the comparison.
     def __lt__(self, other: object) -> bool:
         if isinstance(other, _Key):
             return self._name < other._name
-        return True  # keys sort before plain strings
+        return True
+
+    def __gt__(self, other: object) -> bool:
+        if isinstance(other, _Key):
+            return self._name > other._name
+        return False
 
     def __repr__(self) -> str:
         t = self._type

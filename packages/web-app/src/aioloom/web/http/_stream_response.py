@@ -157,8 +157,7 @@ class StreamResponse(ResponseFields, MutableMapping[str | ResponseKey[Any], Any]
         if reason is None:
             self._reason = _REASONS.get(self._status, "")
             return
-        if not isinstance(reason, str):  # e.g. a dict of field errors: aiohttp sends str()
-            reason = str(reason)
+        reason = str(reason)  # a dict of field errors, say, is sent as str() (as aiohttp)
         if "\r" in reason or "\n" in reason:
             raise ValueError("reason phrase must not contain CR or LF")
         self._reason = reason

@@ -150,12 +150,9 @@ class Connection(asyncio.Protocol):
             return True
         if self._payload is not None and not self._payload.is_eof():
             self._payload.set_exception(ConnectionResetError("Connection closed mid-body"))
-        if self._task is not None or self._queue:
-            # The client stopped sending but may still read: the answer being made
-            # goes out (saying the connection closes), then the transport closes.
-            self._close_after_current = True
-            return True
-        return None  # close the transport once our writes are done
+        # A client's FIN ends the conversation, as in aiohttp: the transport closes
+        # (and handler_cancellation, when on, cancels the running handler).
+        return None
 
     def pause_writing(self) -> None:
         self._writing_paused = True

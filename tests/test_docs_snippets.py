@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType
@@ -171,7 +172,8 @@ async def test_page_snippets_run(
     page: Path, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Snippets may import the repository's examples package, in here and under pytest.
-    monkeypatch.syspath_prepend(str(ROOT))
+    # (Not syspath_prepend: it calls into pkg_resources, which another test shims.)
+    monkeypatch.setattr(sys, "path", [str(ROOT), *sys.path])
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     assert await _run_page(page, pytester) >= 1
 

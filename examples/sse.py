@@ -11,6 +11,7 @@ ConnectionResetError and the handler ends.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import datetime
 import itertools
@@ -78,7 +79,13 @@ async def index(request: web.Request) -> web.Response:
     return web.Response(text=PAGE, content_type="text/html")
 
 
-def init_app(interval: float = 1.0) -> web.Application:
+def init_app(argv: list[str] | None = None, *, interval: float | None = None) -> web.Application:
+    """The app. ``argv`` comes from the CLI, as aiohttp's ``python -m aiohttp.web``
+    passes it: ``python -m aioloom.web examples.sse:init_app --interval 0.5``."""
+    if interval is None:
+        options = argparse.ArgumentParser(prog="examples.sse:init_app")
+        options.add_argument("--interval", type=float, default=1.0, help="seconds between events")
+        interval = options.parse_args(argv or []).interval
     app = web.Application()
     app[interval_key] = interval
     app[active_key] = set()

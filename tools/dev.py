@@ -1,7 +1,8 @@
 """Developer entry point; needs only Python 3.11+ and pip.
 
-    python tools/dev.py demo    # serve examples/hello.py on http://127.0.0.1:8080
+    python tools/dev.py demo    # serve the showcase (examples/showcase) on http://127.0.0.1:8080
     python tools/dev.py test    # everything CI checks: lint, types, layers, wheels, docs, tests
+    python tools/dev.py wheels  # build every distribution's wheel into dist/
 
 It installs a pinned hatch into ``.tools/venv`` on first use; hatch then builds
 the development environments defined in ``hatch.toml``.
@@ -73,11 +74,27 @@ def run_checks(hatch: Path, extra: list[str]) -> int:
     return 1 if failed else 0
 
 
+def build_wheels() -> int:
+    """Every wheel into dist/, so that ``pip install --find-links dist <name>`` works."""
+    dist = ROOT / "dist"
+    dist.mkdir(exist_ok=True)
+    for package in sorted(ROOT.glob("packages/*/pyproject.toml")):
+        command = [str(BIN / "uv"), "build", "--wheel", "--quiet", "--out-dir", str(dist)]
+        result = subprocess.run([*command, str(package.parent)], env=hatch_env(), check=False)
+        if result.returncode != 0:
+            return result.returncode
+    for wheel in sorted(dist.glob("*.whl")):
+        print(wheel.relative_to(ROOT))
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"demo", "test"}:
+    if not argv or argv[0] not in {"demo", "test", "wheels"}:
         print(__doc__)
         return 2
     hatch = ensure_hatch()
+    if argv[0] == "wheels":
+        return build_wheels()
     if argv[0] == "demo":
         return subprocess.run(
             [str(hatch), "run", "demo"], cwd=ROOT, env=hatch_env(), check=False

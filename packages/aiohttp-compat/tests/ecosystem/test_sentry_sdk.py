@@ -81,11 +81,5 @@ def test_an_event_with_request_data_for_a_failing_handler(event: dict[str, Any])
     assert event["request"]["query_string"] == "x=1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sentry names the transaction by the route in its wrapper of the awaited "
-    "UrlDispatcher.resolve(request); aioloom's server resolves on its own fast path and "
-    "never calls app.router.resolve, so the name stays 'generic AIOHTTP request'",
-)
 def test_the_transaction_is_named_by_the_route(event: dict[str, Any]) -> None:
     assert event["transaction"] == "/notes/{id}"

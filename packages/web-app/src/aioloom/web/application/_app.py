@@ -37,6 +37,9 @@ from ._typedefs import Handler, Middleware
 
 __all__ = ["Application"]
 
+# The router's own resolve(), as imported: anything else in its place is called.
+_OWN_RESOLVE = UrlDispatcher.resolve
+
 T = TypeVar("T")
 web_logger = logging.getLogger("aioloom.web")
 # A route's app chain, its handler inside their middlewares, whether any app of
@@ -65,7 +68,7 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         self._router = router if router is not None else UrlDispatcher()
         # A router that overrides resolve() is asked through it; ours is given the
         # method and path from the parsed request line.
-        self._routes_parts = type(self._router).resolve is UrlDispatcher.resolve
+        self._routes_parts = type(self._router).resolve is _OWN_RESOLVE
         self.logger = logger
         self._debug = debug
         self._handler_args = dict(handler_args or {})
@@ -201,8 +204,12 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         for subapp in self._subapps:
             subapp.freeze()
         self._router.freeze()
-        # resources that must be awaited are known once the routers are frozen
-        self._routes_parts = self._routes_parts and self._router.resolves_synchronously
+        # Resources that must be awaited are known once the routers are frozen; and a
+        # resolve() wrapped since (instrumentation such as sentry-sdk patches the
+        # class) must be called, as aiohttp calls it.
+        self._routes_parts = (
+            type(self._router).resolve is _OWN_RESOLVE and self._router.resolves_synchronously
+        )
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -249,7 +256,9 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
 
     async def _handle_awaiting_resolve(self, request: Request) -> StreamResponse:
         """A router subclass's resolve(), or resources that must be awaited: aiohttp's way."""
-        return await self._handle(request, await self._router.resolve(request))
+        # (Application's own _handle: instrumentation that wraps the class's, as
+        # sentry-sdk does, is already running around this call.)
+        return await _own_handle(self, request, await self._router.resolve(request))
 
     def _dispatch_for(
         self, match_info: MatchInfo[Handler], apps: tuple[Application, ...]
@@ -343,6 +352,9 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
 
     def __repr__(self) -> str:
         return f"<Application 0x{id(self):x}>"
+
+
+_own_handle = Application._handle
 
 
 async def _send_to(step: Callable[[], Awaitable[None]], app: Application) -> None:

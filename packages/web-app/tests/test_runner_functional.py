@@ -100,3 +100,30 @@ async def test_shutdown_waits_for_a_handler_that_suppressed_its_cancellation() -
         await runner.cleanup()
     assert log == ["suppressed", "done"]
     assert time.monotonic() - started < 4  # it ended by itself, not by the timeout
+
+
+@pytest.mark.asyncio
+async def test_shutdown_timeout_given_to_a_site_is_the_runners_with_a_warning() -> None:
+    started = asyncio.Event()
+
+    async def endless(request: web.Request) -> web.Response:
+        started.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    app = web.Application()
+    app.router.add_get("/", endless)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    with pytest.warns(DeprecationWarning, match="shutdown_timeout should be set on BaseRunner"):
+        site = web.TCPSite(runner, "127.0.0.1", 0, shutdown_timeout=0.2)
+    await site.start()
+    _, writer = await asyncio.open_connection("127.0.0.1", site.port)
+    try:
+        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        await asyncio.wait_for(started.wait(), 5)
+        before = time.monotonic()
+        await runner.cleanup()
+        assert time.monotonic() - before < 3  # 0.2 s, not the default 60 s
+    finally:
+        writer.close()

@@ -6,6 +6,7 @@ import asyncio
 import signal
 import socket
 import ssl as _ssl
+import warnings
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -184,11 +185,18 @@ class BaseSite(ABC):
         self,
         runner: BaseRunner,
         *,
+        shutdown_timeout: float = 60.0,
         ssl_context: _ssl.SSLContext | None = None,
         backlog: int = 128,
     ) -> None:
         if runner.server is None:
             raise RuntimeError("call runner.setup() before making a site")
+        if shutdown_timeout != 60.0:
+            # Deprecated in aiohttp 3.9 and still honoured: it is the runner's.
+            warnings.warn(
+                "shutdown_timeout should be set on BaseRunner", DeprecationWarning, stacklevel=3
+            )
+            runner._shutdown_timeout = shutdown_timeout
         self._runner = runner
         self._ssl_context = ssl_context
         self._backlog = backlog
@@ -231,12 +239,15 @@ class TCPSite(BaseSite):
         host: str | None = None,
         port: int | None = None,
         *,
+        shutdown_timeout: float = 60.0,
         ssl_context: _ssl.SSLContext | None = None,
         backlog: int = 128,
         reuse_address: bool | None = None,
         reuse_port: bool | None = None,
     ) -> None:
-        super().__init__(runner, ssl_context=ssl_context, backlog=backlog)
+        super().__init__(
+            runner, shutdown_timeout=shutdown_timeout, ssl_context=ssl_context, backlog=backlog
+        )
         self._host = host
         self._port = port if port is not None else (8443 if ssl_context else 8080)
         self._bound_port: int | None = None
@@ -277,10 +288,13 @@ class UnixSite(BaseSite):
         runner: BaseRunner,
         path: str,
         *,
+        shutdown_timeout: float = 60.0,
         ssl_context: _ssl.SSLContext | None = None,
         backlog: int = 128,
     ) -> None:
-        super().__init__(runner, ssl_context=ssl_context, backlog=backlog)
+        super().__init__(
+            runner, shutdown_timeout=shutdown_timeout, ssl_context=ssl_context, backlog=backlog
+        )
         self._path = path
 
     @property
@@ -301,10 +315,13 @@ class SockSite(BaseSite):
         runner: BaseRunner,
         sock: socket.socket,
         *,
+        shutdown_timeout: float = 60.0,
         ssl_context: _ssl.SSLContext | None = None,
         backlog: int = 128,
     ) -> None:
-        super().__init__(runner, ssl_context=ssl_context, backlog=backlog)
+        super().__init__(
+            runner, shutdown_timeout=shutdown_timeout, ssl_context=ssl_context, backlog=backlog
+        )
         self._sock = sock
         scheme = "https" if ssl_context else "http"
         if hasattr(socket, "AF_UNIX") and sock.family == socket.AF_UNIX:

@@ -8,6 +8,7 @@ decorated with ``@contextlib.asynccontextmanager``.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Generic, TypeAlias, TypeVar
@@ -44,7 +45,7 @@ class CleanupContext(
 
     async def _on_startup(self, app: A) -> None:
         for factory in self:
-            context: object = factory(app)  # (checked: the annotation is not enforced)
+            context: object = factory(app)  # whatever it is: checked below
             if isinstance(context, AbstractAsyncContextManager):
                 await context.__aenter__()
                 self._exits.append(context)
@@ -55,9 +56,8 @@ class CleanupContext(
                     raise RuntimeError(f"{factory!r} has no 'yield'") from None
                 self._exits.append(context)
             else:
-                close = getattr(context, "close", None)
-                if callable(close):  # a coroutine: close it, or Python warns it was never awaited
-                    close()
+                if inspect.iscoroutine(context):
+                    context.close()  # or Python warns that it was never awaited
                 raise TypeError(
                     f"cleanup_ctx takes async generator functions (one 'yield') or functions "
                     f"returning an async context manager; {factory!r} returned "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import warnings
 from collections.abc import (
@@ -30,6 +31,7 @@ from ..http._keys import AppKey, NotAppKeyWarning
 from ..http._stream_response import StreamResponse
 from ._cleanup_ctx import CleanupContext
 from ._dispatch import as_coroutine, expect_then_run, handler_of
+from ._middlewares import is_new_style, old_style_adapter, takes_a_request
 from ._request import Request
 from ._routing import UrlDispatcher
 from ._signals import FrozenList, Signal
@@ -64,7 +66,11 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         client_max_size: int = 1024**2,
         debug: bool = False,
         router: UrlDispatcher | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
+        if loop is not None:
+            warnings.warn("loop argument is deprecated", DeprecationWarning, stacklevel=2)
+        self._loop = loop
         self._router = router if router is not None else UrlDispatcher()
         # A router that overrides resolve() is asked through it; ours is given the
         # method and path from the parsed request line.
@@ -131,6 +137,23 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
     def client_max_size(self) -> int:
         return self._client_max_size
 
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """Deprecated (as in aiohttp): the loop given, or the one the app was started on."""
+        warnings.warn("loop property is deprecated", DeprecationWarning, stacklevel=2)
+        return self._loop
+
+    def _set_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Bind the app and its sub-apps to the loop that serves them."""
+        if self._loop is not None and self._loop is not loop:
+            raise RuntimeError(
+                "web.Application instance initialized with different loop: "
+                "create the application without loop= or run it on that loop"
+            )
+        self._loop = loop
+        for subapp in self._subapps:
+            subapp._set_loop(loop)
+
     def add_routes(self, routes: Iterable[RouteRegistrar[Any]]) -> list[AbstractRoute[Handler]]:
         """``app.add_routes([web.get('/', handler)])``: the router's ``add_routes``."""
         return self._router.add_routes(routes)
@@ -188,13 +211,24 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         self._on_cleanup.freeze()
         self._on_response_prepare.freeze()
         self._cleanup_ctx.freeze()
-        # Outer middlewares run first: wrap from the last to the first.
-        self._middleware_chain = (_set_current_app(self), *self._middlewares)
+        chain = [_set_current_app(self)]
         for middleware in self._middlewares:
-            if getattr(middleware, "__middleware_version__", None) != 1:
-                raise TypeError(
-                    f"{middleware!r} is not a middleware: decorate it with @web.middleware"
+            if not is_new_style(middleware):
+                if takes_a_request(middleware):
+                    raise TypeError(
+                        f"{middleware!r} takes a request, so it is a middleware: decorate "
+                        "it with @web.middleware (undecorated, it would be run as an "
+                        "old-style factory, middleware(app, handler))"
+                    )
+                warnings.warn(
+                    f'old-style middleware "{middleware!r}" deprecated, see #2252',
+                    DeprecationWarning,
+                    stacklevel=2,
                 )
+                middleware = old_style_adapter(middleware, self)
+            chain.append(middleware)
+        # Outer middlewares run first: wrap from the last to the first.
+        self._middleware_chain = tuple(chain)
 
     def freeze(self) -> None:
         if self._frozen:
@@ -222,7 +256,16 @@ class Application(MutableMapping[str | AppKey[Any], Any]):
         await self._on_shutdown.send(self)
 
     async def cleanup(self) -> None:
-        await self._on_cleanup.send(self)
+        """Run ``on_cleanup`` (cleanup contexts first).
+
+        Before the app was frozen (an ``AppRunner`` freezes it once start-up
+        succeeded) only the cleanup contexts that started are closed, as aiohttp
+        does: a failed start-up, or a runner never set up, runs no callbacks.
+        """
+        if self._on_cleanup.frozen:
+            await self._on_cleanup.send(self)
+        else:
+            await self._cleanup_ctx._on_cleanup(self)
 
     def __call__(self) -> Application:
         """gunicorn calls the object it is given; an app stands for its own factory."""

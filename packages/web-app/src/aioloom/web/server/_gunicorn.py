@@ -28,6 +28,7 @@ class GunicornWebWorker(base.Worker):  # type: ignore[misc]
     """One worker process: serves the app on gunicorn's sockets until told to stop."""
 
     alive: bool
+    booted: bool
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,14 +45,17 @@ class GunicornWebWorker(base.Worker):  # type: ignore[misc]
         return asyncio.new_event_loop()
 
     def run(self) -> None:
+        # Not booted until listening, and errors propagate (as aiohttp's worker):
+        # gunicorn then logs them, and a worker that failed to boot (start-up
+        # raised) stops gunicorn ("Worker failed to boot") instead of being
+        # restarted again and again.
+        self.booted = False
         task = self.loop.create_task(self._serve())
         try:
             self.loop.run_until_complete(task)
-        except Exception:
-            self.log.exception("Exception in the aioloom gunicorn worker")
-            self.exit_code = 1
-        self.loop.run_until_complete(self.loop.shutdown_asyncgens())
-        self.loop.close()
+        finally:
+            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+            self.loop.close()
         sys.exit(self.exit_code)
 
     async def _load_runner(self) -> AppRunner:
@@ -83,6 +87,7 @@ class GunicornWebWorker(base.Worker):  # type: ignore[misc]
         context = self._ssl_context() if self.cfg.is_ssl else None
         for sock in self.sockets:
             await SockSite(runner, sock, ssl_context=context).start()
+        self.booted = True
         server = runner.server
         pid = os.getpid()
         try:

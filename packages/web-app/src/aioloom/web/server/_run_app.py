@@ -69,6 +69,7 @@ async def _run_app(
 
 
 def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel the tasks left running; report those that fail, as ``asyncio.run`` does."""
     tasks = [task for task in asyncio.all_tasks(loop) if not task.done()]
     for task in tasks:
         task.cancel()
@@ -78,7 +79,8 @@ def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
         if not task.cancelled() and task.exception() is not None:
             loop.call_exception_handler(
                 {
-                    "message": "unhandled exception during shutdown",
+                    # asyncio.run's words, which aiohttp's run_app uses too
+                    "message": "unhandled exception during asyncio.run() shutdown",
                     "exception": task.exception(),
                     "task": task,
                 }
@@ -105,8 +107,14 @@ def run_app(
     reuse_port: bool | None = None,
     handler_cancellation: bool = False,
     loop: asyncio.AbstractEventLoop | None = None,
+    **kwargs: Any,
 ) -> None:
-    """Run ``app`` (or a coroutine that returns one) until interrupted."""
+    """Run ``app`` (or a coroutine that returns one) until interrupted.
+
+    Other keyword arguments go to the ``AppRunner`` (and from it to the server):
+    ``max_line_size``, ``max_field_size``, ``max_headers``, ``lingering_time``,
+    ``read_bufsize``, ``auto_decompress`` and the rest of what it accepts.
+    """
     loop = loop or asyncio.new_event_loop()
     # Like aiohttp: configure the default access logger only in debug mode.
     if loop.get_debug() and access_log is access_logger:
@@ -134,6 +142,7 @@ def run_app(
                 "access_log_format": access_log_format,
                 "access_log": access_log,
                 "handler_cancellation": handler_cancellation,
+                **kwargs,
             },
         )
     )
@@ -144,9 +153,13 @@ def run_app(
         pass
     finally:
         try:
-            main.cancel()
-            with contextlib.suppress(asyncio.CancelledError, GracefulExit, KeyboardInterrupt):
-                loop.run_until_complete(main)
+            # A finished main (start-up failed) is not run again: that would
+            # raise its exception anew, with a traceback cut short of the user's
+            # frames (Future.result() restores the one saved when it failed).
+            if not main.done():
+                main.cancel()
+                with contextlib.suppress(asyncio.CancelledError, GracefulExit, KeyboardInterrupt):
+                    loop.run_until_complete(main)
         finally:
             _cancel_remaining(loop)
             loop.run_until_complete(loop.shutdown_asyncgens())

@@ -6,6 +6,7 @@ import asyncio
 import signal
 import socket
 import ssl as _ssl
+import warnings
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -115,9 +116,16 @@ class BaseRunner(ABC):
             raise RuntimeError(f"site {site} is already registered in runner {self}")
         self._sites.append(site)
 
+    def _check_site(self, site: BaseSite) -> None:
+        if site not in self._sites:
+            raise RuntimeError(
+                f"site {site} is not registered in runner {self}: it was never started "
+                "or was stopped already"
+            )
+
     def _unreg_site(self, site: BaseSite) -> None:
-        if site in self._sites:
-            self._sites.remove(site)
+        self._check_site(site)
+        self._sites.remove(site)
 
 
 class ServerRunner(BaseRunner):
@@ -154,15 +162,19 @@ class AppRunner(BaseRunner):
         await self._app.shutdown()
 
     async def _make_server(self) -> Server:
-        self._app.freeze()
         app = self._app
+        app._set_loop(asyncio.get_running_loop())
         max_size = app.client_max_size
         kwargs: dict[str, Any] = {"debug": app.debug, **app._handler_args, **self._kwargs}
-
         make_request = make_request_factory(Request, client_max_size=max_size)
         # Made (and its keywords checked) before on_startup runs: a typo fails fast.
         server = Server(app._handle, request_factory=make_request, **kwargs)  # type: ignore[arg-type]
-        await self._app.startup()
+        # As aiohttp: start-up callbacks may still add routes, middlewares and
+        # state; the app freezes once they all succeeded. Until then cleanup()
+        # closes only the cleanup contexts that started.
+        app.on_startup.freeze()
+        await app.startup()
+        app.freeze()
         return server
 
     async def _cleanup_server(self) -> None:
@@ -174,11 +186,18 @@ class BaseSite(ABC):
         self,
         runner: BaseRunner,
         *,
+        shutdown_timeout: float = 60.0,
         ssl_context: _ssl.SSLContext | None = None,
         backlog: int = 128,
     ) -> None:
         if runner.server is None:
             raise RuntimeError("call runner.setup() before making a site")
+        if shutdown_timeout != 60.0:
+            # Deprecated in aiohttp 3.9 and still honoured: it is the runner's.
+            warnings.warn(
+                "shutdown_timeout should be set on BaseRunner", DeprecationWarning, stacklevel=3
+            )
+            runner._shutdown_timeout = shutdown_timeout
         self._runner = runner
         self._ssl_context = ssl_context
         self._backlog = backlog
@@ -203,11 +222,12 @@ class BaseSite(ABC):
             raise
 
     async def stop(self) -> None:
+        """Stop listening; a RuntimeError if this site is not running in its runner."""
+        self._runner._check_site(self)
+        if self._server is not None:
+            self._server.close()
+            self._server = None
         self._runner._unreg_site(self)
-        if self._server is None:
-            return
-        self._server.close()
-        self._server = None
 
     def __str__(self) -> str:
         return self.name
@@ -220,29 +240,36 @@ class TCPSite(BaseSite):
         host: str | None = None,
         port: int | None = None,
         *,
+        shutdown_timeout: float = 60.0,
         ssl_context: _ssl.SSLContext | None = None,
         backlog: int = 128,
         reuse_address: bool | None = None,
         reuse_port: bool | None = None,
     ) -> None:
-        super().__init__(runner, ssl_context=ssl_context, backlog=backlog)
+        super().__init__(
+            runner, shutdown_timeout=shutdown_timeout, ssl_context=ssl_context, backlog=backlog
+        )
         self._host = host
         self._port = port if port is not None else (8443 if ssl_context else 8080)
+        self._bound_port: int | None = None
         self._reuse_address = reuse_address
         self._reuse_port = reuse_port
+
+    @property
+    def port(self) -> int:
+        """The port listened on once started (the one chosen for ``port=0``),
+        before that the one asked for."""
+        return self._port if self._bound_port is None else self._bound_port
 
     @property
     def name(self) -> str:
         scheme = "https" if self._ssl_context else "http"
         host = "0.0.0.0" if not self._host else self._host
-        port = self._port
-        if self._server is not None and port == 0:
-            port = self._server.sockets[0].getsockname()[1]
-        return str(URL.build(scheme=scheme, host=host, port=port))
+        return str(URL.build(scheme=scheme, host=host, port=self.port))
 
     async def _create(self, server: Server) -> asyncio.Server:
         loop = asyncio.get_running_loop()
-        return await loop.create_server(
+        listening = await loop.create_server(
             server,
             self._host,
             self._port,
@@ -251,6 +278,9 @@ class TCPSite(BaseSite):
             reuse_address=self._reuse_address,
             reuse_port=self._reuse_port,
         )
+        sockets = listening.sockets
+        self._bound_port = sockets[0].getsockname()[1] if sockets else self._port
+        return listening
 
 
 class UnixSite(BaseSite):
@@ -259,10 +289,13 @@ class UnixSite(BaseSite):
         runner: BaseRunner,
         path: str,
         *,
+        shutdown_timeout: float = 60.0,
         ssl_context: _ssl.SSLContext | None = None,
         backlog: int = 128,
     ) -> None:
-        super().__init__(runner, ssl_context=ssl_context, backlog=backlog)
+        super().__init__(
+            runner, shutdown_timeout=shutdown_timeout, ssl_context=ssl_context, backlog=backlog
+        )
         self._path = path
 
     @property
@@ -283,10 +316,13 @@ class SockSite(BaseSite):
         runner: BaseRunner,
         sock: socket.socket,
         *,
+        shutdown_timeout: float = 60.0,
         ssl_context: _ssl.SSLContext | None = None,
         backlog: int = 128,
     ) -> None:
-        super().__init__(runner, ssl_context=ssl_context, backlog=backlog)
+        super().__init__(
+            runner, shutdown_timeout=shutdown_timeout, ssl_context=ssl_context, backlog=backlog
+        )
         self._sock = sock
         scheme = "https" if ssl_context else "http"
         if hasattr(socket, "AF_UNIX") and sock.family == socket.AF_UNIX:

@@ -60,6 +60,12 @@ class Server:
         self._connections[protocol] = None
 
     def _connection_lost(self, protocol: RequestHandler) -> None:
+        task = protocol.task
+        if task is not None and not task.done():
+            # A handler may outlive its connection (it ignored, or suppressed, the
+            # cancellation): graceful shutdown still waits for it, as aiohttp does.
+            task.add_done_callback(lambda _: self._connections.pop(protocol, None))
+            return
         self._connections.pop(protocol, None)
 
     def __call__(self) -> RequestHandler:

@@ -49,7 +49,9 @@ def _app() -> Any:
     app.router.add_post("/notes", add_note)
     app.router.add_get("/plain", plain)
     app.middlewares.append(validation_middleware)
-    setup_aiohttp_apispec(app, title="Notes", version="v1", url="/api/docs/swagger.json")
+    setup_aiohttp_apispec(
+        app, title="Notes", version="v1", url="/api/docs/swagger.json", swagger_path="/api/docs"
+    )
     return app
 
 
@@ -81,3 +83,13 @@ async def test_a_request_is_validated(serve) -> None:
         assert invalid.status_code == 422
         assert "stars" in invalid.json()
         assert (await client.get("/plain")).text == "plain"
+
+
+async def test_swagger_ui_is_served(serve) -> None:
+    async with serve(_app()) as client:
+        page = await client.get("/api/docs")
+        assert page.status_code == 200
+        assert 'href="/static/swagger/swagger-ui.css"' in page.text  # static url_for(filename=)
+        assert "/api/docs/swagger.json" in page.text
+        css = await client.get("/static/swagger/swagger-ui.css")
+        assert (css.status_code, css.headers["Content-Type"]) == (200, "text/css")

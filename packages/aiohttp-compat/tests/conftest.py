@@ -25,6 +25,7 @@ _BOUND = (
     "prometheus_client.aiohttp",
     "opentelemetry.instrumentation.aiohttp_server",
     "pytest_aiohttp",
+    "webargs.aiohttpparser",  # aiohttp-apispec's request parser
 )
 
 

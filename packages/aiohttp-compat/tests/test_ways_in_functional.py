@@ -138,3 +138,49 @@ def test_the_plugin_installs_before_conftests_import_aiohttp_web(
         "-p", "aioloom.aiohttp_compat.pytest_plugin", "-p", "no:cacheprovider", "-q"
     )
     result.assert_outcomes(passed=1)
+
+
+def test_a_suite_s_own_aiohttp_client_cls(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        "import pytest\n"
+        "from aiohttp import web\n"
+        "from aiohttp.test_utils import TestClient\n"
+        "class NotesClient(TestClient):\n"
+        "    closed = 0\n"
+        "    async def text_of(self, path):\n"
+        "        return await (await self.get(path)).text()\n"
+        "    async def close(self):\n"
+        "        NotesClient.closed += 1\n"
+        "        await super().close()\n"
+        "@pytest.fixture\n"
+        "def aiohttp_client_cls():\n"
+        "    return NotesClient\n"
+        "def make_app():\n"
+        "    async def hello(request):\n"
+        "        return web.Response(text='hello')\n"
+        "    app = web.Application()\n"
+        "    app.router.add_get('/', hello)\n"
+        "    return app\n"
+    )
+    pytester.makepyfile(
+        "from conftest import NotesClient, make_app\n"
+        "async def test_the_client_is_the_suite_s(aiohttp_client, aiohttp_server):\n"
+        "    client = await aiohttp_client(make_app())\n"
+        "    assert isinstance(client, NotesClient)\n"
+        "    assert await client.text_of('/') == 'hello'\n"
+        "    other = await aiohttp_client(make_app)  # a factory\n"
+        "    assert await other.text_of('/') == 'hello'\n"
+        "    server = await aiohttp_server(make_app())\n"
+        "    third = await aiohttp_client(server)\n"
+        "    assert await third.text_of('/') == 'hello'\n"
+        "def test_each_client_was_closed():\n"
+        "    assert NotesClient.closed == 3\n"
+    )
+    pytester.makeini(
+        "[pytest]\n"
+        "asyncio_mode = auto\n"
+        "asyncio_default_fixture_loop_scope = function\n"
+        "addopts = -p aioloom.aiohttp_compat.pytest_plugin\n"
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
+    result.assert_outcomes(passed=2)

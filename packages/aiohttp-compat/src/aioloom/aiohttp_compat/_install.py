@@ -123,8 +123,9 @@ def install() -> None:
             "be in use, and aioloom cannot serve them. Call install() first thing in your "
             "entry point, before importing your application, aiohttp.web or any aiohttp "
             "extension; or start with 'python -m aioloom.aiohttp_compat module:factory', "
-            "gunicorn's --worker-class aioloom.aiohttp_compat.GunicornWebWorker, or pytest's "
-            f"'-p aioloom.aiohttp_compat.pytest_plugin'. See {MIGRATION_DOCS}."
+            "gunicorn's --worker-class aioloom.aiohttp_compat.GunicornWebWorker, pytest's "
+            "'-p aioloom.aiohttp_compat.pytest_plugin', or (aiohttp-devtools) "
+            f"'python -m aioloom.aiohttp_compat.adev runserver'. See {MIGRATION_DOCS}."
         )
     import aiohttp
     import aiohttp.abc

@@ -8,6 +8,9 @@ installs compat; pytest's unconfigure uninstalls it.
 * ``aiohttp_client``, ``aiohttp_server``, ``aiohttp_raw_server`` and
   ``aiohttp_unused_port`` are pytest-aioloom's ``aioloom_*`` fixtures under
   pytest-aiohttp's names (same calls, same teardown).
+* ``aiohttp_client_cls`` is the class ``aiohttp_client`` makes its clients of
+  (``TestClient``); a suite overrides it to use a subclass, as with
+  pytest-aiohttp.
 * ``aiohttp.test_utils`` resolves to pytest-aioloom's ``TestClient``,
   ``TestServer``, ``RawTestServer``, ``make_mocked_request`` and ``unused_port``,
   and ``aiohttp.pytest_plugin`` to the fixtures' Protocol types, for suites that
@@ -18,18 +21,31 @@ installs compat; pytest's unconfigure uninstalls it.
 
 from __future__ import annotations
 
+import inspect
 import types
+from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
+import pytest_asyncio
 
 import aioloom.testing.plugin as aioloom_plugin
-from aioloom import testing
-from aioloom.testing import AioloomClient, AioloomRawServer, AioloomServer, AioloomUnusedPort
+from aioloom import testing, web
+from aioloom.testing import (
+    AioloomClient,
+    AioloomRawServer,
+    AioloomServer,
+    AioloomUnusedPort,
+    BaseTestServer,
+    TestClient,
+)
+from aioloom.testing.plugin import AppOrFactory
 
 from ._install import add_modules, install, uninstall
 from ._modules import MIGRATION_DOCS
 
 __all__ = [
+    "aiohttp_client_cls",
     "aiohttp_client",
     "aiohttp_server",
     "aiohttp_raw_server",
@@ -100,10 +116,57 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     uninstall()
 
 
+async def _build(app_or_factory: AppOrFactory) -> web.Application:
+    if isinstance(app_or_factory, web.Application):
+        return app_or_factory
+    made = app_or_factory()
+    if inspect.isawaitable(made):
+        made = await made
+    if not isinstance(made, web.Application):
+        raise TypeError(f"the app factory returned {type(made).__name__}, not an Application")
+    return made
+
+
 @pytest.fixture
-def aiohttp_client(aioloom_client: AioloomClient) -> AioloomClient:
-    """``await aiohttp_client(app_or_server, *, server_kwargs=None, **kwargs)``."""
-    return aioloom_client
+def aiohttp_client_cls() -> type[TestClient]:
+    """The class of ``aiohttp_client``'s clients; override this fixture for a subclass."""
+    return TestClient
+
+
+@pytest_asyncio.fixture
+async def aiohttp_client(
+    aiohttp_client_cls: type[TestClient],
+    aioloom_client: AioloomClient,
+    aioloom_server: AioloomServer,
+) -> AsyncIterator[AioloomClient]:
+    """``await aiohttp_client(app_or_factory, *, server_kwargs=None, **kwargs)``."""
+    if aiohttp_client_cls is TestClient:
+        yield aioloom_client
+        return
+    clients: list[TestClient] = []
+
+    async def go(
+        app_or_factory: AppOrFactory | BaseTestServer,
+        *,
+        server_kwargs: dict[str, Any] | None = None,
+        **client_kwargs: Any,
+    ) -> TestClient:
+        if isinstance(app_or_factory, BaseTestServer):
+            if server_kwargs:
+                raise TypeError("server_kwargs apply to an app, not to a ready test server")
+            server: BaseTestServer = app_or_factory
+        else:
+            server = await aioloom_server(await _build(app_or_factory), **(server_kwargs or {}))
+        client = aiohttp_client_cls(server, **client_kwargs)
+        clients.append(client)
+        await client.start_server()
+        return client
+
+    try:
+        yield go
+    finally:
+        while clients:  # newest first; the servers close after, with aioloom_server
+            await clients.pop().close()
 
 
 @pytest.fixture

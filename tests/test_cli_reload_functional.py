@@ -59,9 +59,9 @@ def reloading(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
     (tmp_path / "reload_app.py").write_text(APP.format(text="one"))
     socket_path = tmp_path / "app.sock"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
+    command = ["-m", "aioloom.web", "--reload", "-U", str(socket_path), "reload_app:create_app"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "aioloom.web", "--reload", "-U", str(socket_path)]
-        + ["reload_app:create_app"],
+        [sys.executable, *command],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,

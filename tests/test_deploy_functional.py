@@ -199,4 +199,3 @@ def test_gunicorn_with_the_documented_config() -> None:
     # accesslog = "-" with the config's format: '%a %t "%r" %s %b %Tf'
     assert '"GET /api/notes HTTP/1.1" 200 ' in out.decode()
     assert "Using worker: aioloom.web.GunicornWebWorker" in err.decode()
-

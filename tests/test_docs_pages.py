@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -54,3 +55,49 @@ def test_nginx_config_on_the_deployment_page_parses(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "syntax is ok" in result.stderr
+
+
+# A README's list of deliberate differences: a heading that names them (to the next
+# heading), or a paragraph that starts with "Differences from" (to the blank line).
+_DIFF_HEADING = re.compile(r"^(#+) .*\bdifferences\b", re.IGNORECASE)
+_DIFF_PARAGRAPH = re.compile(r"^Differences from ", re.IGNORECASE)
+_DIFF_MARK = re.compile(r"^\.\. differences-from: (?P<path>\S+) (?P<digest>[0-9a-f]{12})$", re.M)
+
+
+def _difference_sections(readme: Path) -> list[str]:
+    lines = readme.read_text(encoding="utf-8").splitlines()
+    sections: list[str] = []
+    for i, line in enumerate(lines):
+        heading = _DIFF_HEADING.match(line)
+        if heading is None and not _DIFF_PARAGRAPH.match(line):
+            continue
+        body = [line]
+        for rest in lines[i + 1 :]:
+            if heading and re.match(rf"^#{{1,{len(heading[1])}}} ", rest):
+                break
+            if not heading and not rest.strip():
+                break
+            body.append(rest)
+        sections.append(" ".join(" ".join(body).split()))
+    return sections
+
+
+def _fingerprint(readme: Path) -> str:
+    return hashlib.sha256("\n".join(_difference_sections(readme)).encode()).hexdigest()[:12]
+
+
+def test_migration_table_follows_the_readmes_differences() -> None:
+    """Every README that lists deliberate differences has its rows on the migration
+    page, marked with a fingerprint of the README's list as it was when they were
+    written: when a README's list changes, update the page's rows and the mark."""
+    page = (DOCS / "migration.rst").read_text(encoding="utf-8")
+    marks = {m["path"]: m["digest"] for m in _DIFF_MARK.finditer(page)}
+    readmes = {
+        path.relative_to(ROOT).as_posix(): path
+        for path in sorted(ROOT.glob("packages/*/README.md"))
+        if _difference_sections(path)
+    }
+    assert len(readmes) >= 3, "the READMEs' difference lists were not found"
+    assert sorted(marks) == sorted(readmes), "the page must have a table for each README"
+    stale = {p: _fingerprint(readmes[p]) for p in readmes if marks[p] != _fingerprint(readmes[p])}
+    assert not stale, f"these READMEs' differences changed; update docs/migration.rst: {stale}"

@@ -1,4 +1,4 @@
-# gunicorn -c gunicorn.conf.py "examples.showcase.app:create_app"
+# gunicorn -c gunicorn.conf.py "examples.showcase.app:create_app()"
 import multiprocessing
 import os
 

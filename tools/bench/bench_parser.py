@@ -33,9 +33,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from aioloom.http_parser import Limits, RequestHead, RequestParser
@@ -238,6 +240,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--budget", type=float, default=0.5, help="seconds per measurement")
     parser.add_argument("--quick", action="store_true", help="aioloom only")
+    parser.add_argument("--json", type=Path, help="write every measurement to this file")
     args = parser.parse_args()
 
     makers: dict[str, Callable[[bytes, int], Callable[[], Any] | None]] = {
@@ -284,16 +287,22 @@ def main() -> None:
         "get-distinct, reuse on": aioloom_sequence_runner(distinct_gets),
         "get-distinct, reuse off": aioloom_sequence_runner(distinct_gets, off),
     }
+    extra_results: dict[str, float] = {}
     print()
     print("aioloom with other inputs (ratios against the others' get)")
     get = results.get("get", {})
     print(f"{'row':<24} {'µs':>8} " + " ".join(f"{'vs ' + n:>14}" for n in others))
     for label, run in extra.items():
-        ours = measure(run, 1, args.repeat, args.budget)
+        ours = extra_results[label] = measure(run, 1, args.repeat, args.budget)
         print(
             f"{label:<24} {ours:>8.2f} "
             + " ".join(f"{get.get(n, float('nan')) / ours:>13.2f}x" for n in others)
         )
+    if args.json:
+        config = {"repeat": args.repeat, "budget": args.budget, "quick": args.quick}
+        report = {"config": config, "us_per_message": results, "aioloom_other": extra_results}
+        args.json.write_text(json.dumps(report, indent=2))
+        print(f"wrote {args.json}")
 
 
 if __name__ == "__main__":

@@ -6,17 +6,19 @@ Two route-table shapes, 10/100/1000/5000 routes each:
 Two lookups: the last-registered route, and a path that matches nothing (404).
 Each cell is the median of repeats of a timed loop (per-call microseconds).
 
-Usage: hatch run bench:python tools/bench/bench_router.py [--quick] [--check]
-(--check exits 1 when a target of issue 4 is missed).
+Usage: hatch run bench:python tools/bench/bench_router.py [--quick] [--check] [--json OUT]
+(--check exits 1 when a target of issue 4 is missed; --json writes every cell to OUT).
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from yarl import URL
@@ -183,6 +185,15 @@ def main(argv: list[str]) -> int:
                 )
     failures = check(results)
     print("\nall targets met" if not failures else "\nMISSED:\n  " + "\n  ".join(failures))
+    if "--json" in argv:
+        out = Path(argv[argv.index("--json") + 1])
+        cells = [
+            {"shape": s, "lookup": lo, "routes": n, "framework": f, "us_per_call": us}
+            for (s, lo, n, f), us in results.items()
+        ]
+        report = {"config": {"quick": quick, "repeats": repeats, "budget": budget}}
+        out.write_text(json.dumps({**report, "cells": cells, "failures": failures}, indent=2))
+        print(f"wrote {out}")
     return 1 if failures and "--check" in argv else 0
 
 

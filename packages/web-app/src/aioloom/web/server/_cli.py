@@ -1,12 +1,16 @@
-"""``python -m aioloom.web [-H HOST] [-P PORT] [-U PATH] package.module:factory [args]``."""
+"""``python -m aioloom.web [-H HOST] [-P PORT] [-U PATH] [--reload] module:factory [args]``."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
 import inspect
+import os
+import shlex
+import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from ..application._app import Application
 from ._run_app import run_app
@@ -61,9 +65,65 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("-H", "--hostname", default="localhost", help="TCP/IP hostname to serve on")
     parser.add_argument("-P", "--port", type=int, default=8080, help="TCP/IP port to serve on")
     parser.add_argument("-U", "--path", help="Unix file system path to serve on")
+    parser.add_argument(
+        "--reload",
+        action="store_true",
+        help="restart the server when a Python file changes (development only; "
+        "needs the aioloom-web[reload] extra)",
+    )
+    parser.add_argument(
+        "--reload-dir",
+        action="append",
+        type=Path,
+        metavar="DIR",
+        help="directory to watch with --reload (repeatable; default: the current one)",
+    )
     args, extra = parser.parse_known_args(argv)
+    if args.reload:
+        sys.exit(_serve_reloading(args, extra, parser))
     app = load_app(args.entry_func, extra, parser)
     if args.path:
         run_app(app, path=args.path)
     else:
         run_app(app, host=args.hostname, port=args.port)
+
+
+def _serve_reloading(
+    args: argparse.Namespace, extra: list[str], parser: argparse.ArgumentParser
+) -> int:
+    """Serve in a child process, started again whenever a watched Python file changes.
+
+    The child is this command without ``--reload``: a fresh interpreter, so every
+    module is imported anew. watchfiles stops it with SIGINT (``run_app`` shuts down
+    gracefully), waits, and starts the next one.
+    """
+    try:
+        import watchfiles  # optional: the aioloom-web[reload] extra
+    except ImportError:
+        parser.error("--reload needs watchfiles: pip install 'aioloom-web[reload]'")
+    where = ["-U", args.path] if args.path else ["-H", args.hostname, "-P", str(args.port)]
+    child = [sys.executable, "-m", "aioloom.web", *where, args.entry_func, *extra]
+    command = subprocess.list2cmdline(child) if os.name == "nt" else shlex.join(child)
+    directories = args.reload_dir or [Path.cwd()]
+    for directory in directories:
+        if not directory.is_dir():
+            parser.error(f"--reload-dir {directory}: not a directory")
+    print(
+        f"aioloom.web: watching {', '.join(map(str, directories))} for changes to "
+        "Python files; the server restarts on each",
+        file=sys.stderr,
+        flush=True,
+    )
+
+    def report(changes: set[tuple[watchfiles.Change, str]]) -> None:
+        names = ", ".join(sorted({os.path.basename(path) for _, path in changes}))
+        print(f"aioloom.web: {names} changed, restarting", file=sys.stderr, flush=True)
+
+    watchfiles.run_process(
+        *directories,
+        target=command,
+        target_type="command",
+        watch_filter=watchfiles.PythonFilter(),
+        callback=report,
+    )
+    return 0

@@ -35,6 +35,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
@@ -49,9 +50,11 @@ UNCLASSIFIED = "?"
 UNSTABLE_MARK = "may-pass"  # the optional fourth column
 FAILING = ("failed", "error")
 
-# A normal run takes about five minutes on two cores; these bound a hang.
-RUN_TIMEOUT = 1800.0  # the whole run.sh, seconds
+# A run takes about six minutes in one shard on two cores, mostly waiting; these
+# bound a hang.
+RUN_TIMEOUT = 1800.0  # the whole run, seconds
 FILE_TIMEOUT = 600  # one test file (run.sh kills its pytest process after it)
+JOBS = 2  # run.sh shards side by side (see run_and_read)
 
 HEADER = """\
 # aiohttp's server tests (../shared/conformance/aiohttp-suite, aioloom mode) that are
@@ -150,6 +153,13 @@ _CATEGORY_TITLES = {
     "C": "C: deliberate differences documented in an aioloom README",
     "D": "D: fails on the aiohttp baseline too",
 }
+
+
+def matching(pattern: str, nodeids: Collection[str]) -> list[str]:
+    """The node ids ``pattern`` matches (a dict or set lookup when it has no '*')."""
+    if "*" not in pattern:
+        return [pattern] if pattern in nodeids else []
+    return [n for n in nodeids if matches(pattern, n)]
 
 
 def first_match(nodeid: str, entries: Sequence[Entry]) -> Entry | None:
@@ -295,7 +305,7 @@ def compare(
     for entry in entries:
         if entry.category == UNCLASSIFIED:
             report.problems.append(f"{entry.pattern}: not classified (category ?)")
-        matched = [n for n in outcomes if matches(entry.pattern, n)]
+        matched = matching(entry.pattern, outcomes.keys())
         if not matched:
             report.stale.append(f"{entry.pattern}: no such test ran (renamed or removed?)")
             continue
@@ -362,7 +372,7 @@ def update(
     for entry in entries:
         if not in_scope(entry, files):
             continue
-        matched = [n for n in outcomes if matches(entry.pattern, n)]
+        matched = matching(entry.pattern, outcomes.keys())
         still = [n for n in matched if outcomes[n].status in FAILING]
         if entry.may_pass and matched:
             kept[entry.pattern] = entry  # flaky by declaration: only a human removes it
@@ -440,18 +450,16 @@ HARNESS_KNOBS = ("PY", "WORK", "MODES", "FILES", "TEST_TIMEOUT", "FILE_TIMEOUT",
                  "AIOHTTP_SRC", "AIOHTTP_MIRROR", "AIOHTTP_REF")  # fmt: skip
 
 
-def run_suite(
-    suite: Path,
-    work: Path,
-    python: str = sys.executable,
-    *,
-    files: Sequence[str] = (),
-    timeout: float = RUN_TIMEOUT,
-) -> tuple[str, str]:
-    """Run the harness in aioloom mode into ``work``; return its stdout and stderr.
+def harness_files(suite: Path) -> list[str] | None:
+    """run.sh's own file list (its REQUIRED and EXTRA), or None if it cannot be read."""
+    text = (suite / "harness" / "run.sh").read_text(encoding="utf-8")
+    lists: dict[str, str] = dict(re.findall(r'^(REQUIRED|EXTRA)="([^"]*)"', text, re.M))
+    if set(lists) != {"REQUIRED", "EXTRA"}:
+        return None
+    return lists["REQUIRED"].split() + lists["EXTRA"].split()
 
-    ``files`` narrows the run to those test files (default: run.sh's own list).
-    """
+
+def _start(suite: Path, work: Path, python: str, files: Sequence[str]) -> subprocess.Popen[str]:
     # an outer pytest's PYTEST_ADDOPTS and the like must not reach the suite's pytest
     env = {
         k: v
@@ -468,7 +476,7 @@ def run_suite(
     if files:
         env["FILES"] = " ".join(files)
     work.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen(
+    return subprocess.Popen(
         ["bash", str(suite / "harness" / "run.sh")],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -477,27 +485,87 @@ def run_suite(
         env=env,
         start_new_session=True,
     )
+
+
+def _wait(processes: Sequence[subprocess.Popen[str]], timeout: float) -> list[tuple[str, str]]:
+    """Each run.sh's stdout and stderr; all are killed when one outlives ``timeout``."""
+    deadline = time.monotonic() + timeout
     try:
-        stdout, stderr = process.communicate(timeout=timeout)
+        outputs = [p.communicate(timeout=max(0.0, deadline - time.monotonic())) for p in processes]
     except subprocess.TimeoutExpired:
-        _kill_session(process.pid)
-        # a survivor holding the pipes must not turn the kill into a second hang
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.communicate(timeout=30)
+        for process in processes:
+            _kill_session(process.pid)
+        for process in processes:
+            # a survivor holding the pipes must not turn the kill into a second hang
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.communicate(timeout=30)
         raise SuiteTimeoutError(f"run.sh did not finish in {timeout:.0f} s (killed)") from None
-    if process.returncode != 0:
-        tail = "\n".join(stderr.strip().splitlines()[-5:])
-        raise RuntimeError(f"run.sh exited {process.returncode}:\n{tail}")
-    return stdout, stderr
+    for process, (_, stderr) in zip(processes, outputs, strict=True):
+        if process.returncode != 0:
+            tail = "\n".join(stderr.strip().splitlines()[-5:])
+            raise RuntimeError(f"run.sh exited {process.returncode}:\n{tail}")
+    return outputs
+
+
+def run_suite(
+    suite: Path,
+    work: Path,
+    python: str = sys.executable,
+    *,
+    files: Sequence[str] = (),
+    timeout: float = RUN_TIMEOUT,
+) -> tuple[str, str]:
+    """Run the harness in aioloom mode into ``work``; return its stdout and stderr.
+
+    ``files`` narrows the run to those test files (default: run.sh's own list).
+    """
+    return _wait([_start(suite, work, python, files)], timeout)[0]
+
+
+def totals_line(result: SuiteResult) -> str:
+    """The totals in the words of run.sh's summary line (for a run split in shards)."""
+    counts = Counter(o.status for o in result.outcomes.values())
+    return (
+        f"{MODE}: {counts['passed']} passed / {counts['failed']} failed / "
+        f"{counts['error']} errors of {len(result.outcomes)} selected"
+    )
 
 
 def run_and_read(
-    suite: Path, work: Path, *, files: Sequence[str] = (), timeout: float = RUN_TIMEOUT
+    suite: Path,
+    work: Path,
+    *,
+    files: Sequence[str] = (),
+    jobs: int = 1,
+    timeout: float = RUN_TIMEOUT,
 ) -> SuiteResult:
-    stdout, stderr = run_suite(suite, work, files=files, timeout=timeout)
-    result = read_results(work, stderr)
-    lines = stdout.strip().splitlines()
-    result.summary = lines[-1] if lines else ""
+    """Run the suite and read its results; ``jobs`` > 1 splits the files into shards.
+
+    Most of a run's time is spent waiting (on timeouts the tests provoke, and on
+    hung tests until pytest-timeout stops them), so shards run side by side on
+    the same cores; each is a run.sh of its own in its own folder.
+    """
+    names = list(files) or (harness_files(suite) if jobs > 1 else None) or []
+    shards = [names[i::jobs] for i in range(jobs)] if jobs > 1 and len(names) > 1 else [names]
+    shards = [shard for shard in shards if shard] or [[]]
+    if len(shards) == 1:
+        stdout, stderr = run_suite(suite, work, files=shards[0], timeout=timeout)
+        result = read_results(work, stderr)
+        lines = stdout.strip().splitlines()
+        result.summary = lines[-1] if lines else ""
+        return result
+    folders = [work / f"shard{i}" for i in range(len(shards))]
+    processes = [
+        _start(suite, folder, sys.executable, shard)
+        for folder, shard in zip(folders, shards, strict=True)
+    ]
+    outputs = _wait(processes, timeout)
+    result = SuiteResult()
+    for folder, (_, stderr) in zip(folders, outputs, strict=True):
+        part = read_results(folder, stderr)
+        result.outcomes.update(part.outcomes)
+        result.problems.extend(part.problems)
+    result.summary = f"{totals_line(result)} ({len(shards)} shards)"
     return result
 
 
@@ -511,7 +579,7 @@ def _obtain(args: argparse.Namespace, suite: Path) -> SuiteResult:
     with contextlib.ExitStack() as stack:
         work = args.work or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         print(f"running {suite / 'harness' / 'run.sh'} (aioloom mode) into {work} ...", flush=True)
-        result = run_and_read(suite, work, files=args.files, timeout=args.timeout)
+        result = run_and_read(suite, work, files=args.files, jobs=args.jobs, timeout=args.timeout)
     print(result.summary)
     return result
 
@@ -534,6 +602,7 @@ def main(argv: Sequence[str]) -> int:
     ap.add_argument("--results", type=Path, help="read this earlier run's $WORK instead of running")
     ap.add_argument("--work", type=Path, help="where run.sh works (default: a temporary folder)")
     ap.add_argument("--timeout", type=float, default=RUN_TIMEOUT, help="seconds for the whole run")
+    ap.add_argument("--jobs", type=int, default=JOBS, help="run.sh shards side by side")
     ap.add_argument(
         "--files",
         nargs="+",

@@ -24,7 +24,7 @@ def test_aiohttp_suite_fails_only_where_expected(
             pytest.fail("../shared/conformance/aiohttp-suite is missing (required under CI=true)")
         pytest.skip("../shared/conformance/aiohttp-suite not found beside the repository")
     entries = suite_tool.load_expected()
-    result = suite_tool.run_and_read(suite, tmp_path / "work")
+    result = suite_tool.run_and_read(suite, tmp_path / "work", jobs=suite_tool.JOBS)
     report = suite_tool.compare(result, entries)
     with capsys.disabled():
         # the harness's one-line summary belongs in the log even when all is as expected

@@ -302,6 +302,40 @@ def test_run_and_read_drives_run_sh_in_aioloom_mode(
     assert (tmp_path / "files").read_text() == "test_web_app.py test_x.py\n"
 
 
+def test_shards_split_run_sh_own_file_list_and_merge_the_results(
+    suite_tool: ModuleType, tmp_path: Path
+) -> None:
+    suite = _fake_suite(
+        tmp_path / "suite",
+        """\
+        set -eu
+        REQUIRED="test_a.py test_b.py
+        test_c.py"
+        EXTRA="test_d.py"
+        FILES=${FILES:-"$REQUIRED $EXTRA"}
+        mkdir -p "$WORK/results/aioloom"
+        for f in $FILES; do
+            m=${f%.py}
+            echo 1 > "$WORK/results/aioloom/$f.rc"
+            ok="<testcase classname='tests.$m' name='test_ok'/>"
+            bad="<testcase classname='tests.$m' name='test_bad'><failure message='no'/></testcase>"
+            echo "<testsuites><testsuite>$ok$bad</testsuite></testsuites>" \\
+                > "$WORK/results/aioloom/$f.xml"
+        done
+        echo "[run.sh] self-check aioloom: ok" >&2
+        echo "the shard's own summary"
+        """,
+    )
+    assert suite_tool.harness_files(suite) == ["test_a.py", "test_b.py", "test_c.py", "test_d.py"]
+    result = suite_tool.run_and_read(suite, tmp_path / "work", jobs=3)
+    ran = sorted({n.split("::")[0] for n in result.outcomes})
+    assert ran == ["test_a.py", "test_b.py", "test_c.py", "test_d.py"]
+    shards = sorted(p.name for p in (tmp_path / "work").iterdir())
+    assert shards == ["shard0", "shard1", "shard2"]
+    assert result.problems == []
+    assert result.summary == "aioloom: 4 passed / 4 failed / 0 errors of 8 selected (3 shards)"
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]

@@ -593,4 +593,28 @@ async def test_compression_choice_as_aiohttp(
         headers = {"Accept-Encoding": accept}
         async with session.get(f"http://127.0.0.1:{server.port}/", headers=headers) as response:
             assert response.headers["Content-Encoding"] == coding
-            assert decompress(await response.read()) == b"plain text\n"
+            body = await response.read()
+    assert decompress(body) == b"plain text\n"
+    # A file read in one piece is compressed in one go, ending in one final block:
+    # the very bytes aiohttp sends.
+    wbits = {"deflate": zlib.MAX_WBITS, "gzip": 16 + zlib.MAX_WBITS}[coding]
+    whole = zlib.compressobj(wbits=wbits)
+    assert body == whole.compress(b"plain text\n") + whole.flush()
+
+
+@pytest.mark.parametrize("chunk_size", [1000, 4096, 100_000])
+async def test_compressed_file_in_several_pieces(
+    aioloom_client: AioloomClient, files: Path, chunk_size: int
+) -> None:
+    async def send(request: web.Request) -> web.StreamResponse:
+        response = web.FileResponse(files / "data.bin", chunk_size=chunk_size)
+        response.enable_compression()
+        return response
+
+    app = web.Application()
+    app.router.add_get("/", send)
+    client = await aioloom_client(app)
+    for accept in ("deflate", "gzip"):
+        response = await client.get("/", headers={"Accept-Encoding": accept})
+        assert response.headers["Content-Encoding"] == accept
+        assert await response.read() == BODY  # (httpx decodes it)

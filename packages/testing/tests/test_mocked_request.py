@@ -170,6 +170,7 @@ async def test_protocol_and_writer() -> None:
     connection, writer = RecordingConnection(), RecordingConnection()
     split = make_mocked_request("GET", "/", protocol=connection, writer=writer)
     assert split.protocol is connection  # still what the caller passed
+    assert split.clone().protocol is connection
 
 
 @pytest.mark.asyncio

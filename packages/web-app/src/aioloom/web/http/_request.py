@@ -195,6 +195,7 @@ class BaseRequest(RequestBody, MutableMapping[str | RequestKey[Any], Any]):
             clone._client_max_size = client_max_size
         clone._read_bytes = self._read_bytes
         clone._post = self._post
+        clone._protocol = self._protocol
         clone._origin = self._as_received()
         return clone
 

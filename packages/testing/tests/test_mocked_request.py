@@ -5,6 +5,7 @@ from __future__ import annotations
 import ssl
 
 import pytest
+from yarl import URL
 
 from aioloom import web
 from aioloom.router import MatchInfo
@@ -116,9 +117,60 @@ async def test_http_exception_handlers_unit_tested() -> None:
     assert (await handler(make_mocked_request("GET", "/", headers={"token": "t"}))).text == "ok"
 
 
-def test_absolute_url_rejected() -> None:
-    with pytest.raises(ValueError, match="expects a path"):
-        make_mocked_request("GET", "http://example.com/")
+def test_absolute_form_target() -> None:
+    # As a server takes a proxy-style request: the host from the URL (not from the
+    # Host header), the scheme from the connection, a relative rel_url.
+    request = make_mocked_request("GET", "https://example.com:8443/p/a?x=1", {"Host": "other"})
+    assert request.host == "example.com"
+    assert request.scheme == "http"
+    assert request.url == URL("http://example.com:8443/p/a?x=1")
+    assert request.rel_url == URL("/p/a?x=1")
+    assert (request.path, request.path_qs) == ("/p/a", "/p/a?x=1")
+    assert request.raw_path == "https://example.com:8443/p/a?x=1"
+    tls = ssl.create_default_context()
+    secure = make_mocked_request("GET", "http://example.com/", sslcontext=tls)
+    assert secure.url == URL("https://example.com/")
+    clone = request.clone(host="foo.test", scheme="https")
+    assert clone.host == "foo.test"
+    assert clone.url == URL("https://foo.test:8443/p/a?x=1")
+
+
+def test_host_falls_back_to_the_local_address_without_a_port() -> None:
+    assert make_mocked_request("GET", "/").host == "127.0.0.1"
+    assert make_mocked_request("GET", "/", headers={"Host": ""}).host == ""
+    v6 = RecordingTransport(sockname=("::1", 8080, 0, 0))  # type: ignore[arg-type]
+    assert make_mocked_request("GET", "/", transport=v6).url == URL("http://[::1]/")
+    unix = RecordingTransport(sockname="/run/app.sock")  # type: ignore[arg-type]
+    assert make_mocked_request("GET", "/", transport=unix).host == "/run/app.sock"
+    closed = make_mocked_request("GET", "/")
+    closed.protocol.transport = None  # type: ignore[misc]
+    assert closed.host == ""
+
+
+@pytest.mark.asyncio
+async def test_protocol_and_writer() -> None:
+    async def answer(interim: bool) -> tuple[bytes, int]:
+        connection = RecordingConnection()
+        request = make_mocked_request("GET", "/", protocol=connection)
+        assert request.protocol is connection
+        assert request.writer is request.writer
+        if interim:
+            await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        response = web.StreamResponse()
+        writer = await response.prepare(request)
+        assert writer is request.writer  # one writer per request, as in aiohttp
+        await response.write_eof(b"x")
+        return connection.output, response.body_length
+
+    plain, length = await answer(False)
+    output, length_after_interim = await answer(True)
+    assert output == b"HTTP/1.1 100 Continue\r\n\r\n" + plain
+    assert length_after_interim == length  # the interim answer is not the response's
+
+    connection, writer = RecordingConnection(), RecordingConnection()
+    split = make_mocked_request("GET", "/", protocol=connection, writer=writer)
+    assert split.protocol is connection  # still what the caller passed
+    assert split.clone().protocol is connection
 
 
 @pytest.mark.asyncio

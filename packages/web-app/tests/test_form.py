@@ -239,7 +239,7 @@ async def test_files_are_closed_when_parsing_fails(monkeypatch: pytest.MonkeyPat
 @pytest.mark.parametrize(
     ("data", "error", "message"),
     [
-        (form_body(b"--bnd\r\n\r\nno disposition\r\n"), BadContentDisposition, "form-data"),
+        (form_body(b"--bnd\r\n\r\nno disposition\r\n"), BadContentDisposition, "missing name"),
         (
             form_body(b"--bnd\r\nContent-Disposition: attachment; name=a\r\n\r\nx\r\n"),
             BadContentDisposition,
@@ -338,12 +338,12 @@ async def test_GHSA_3wq7_rqq7_wx6j_one_large_field_refused_while_reading(
 async def test_GHSA_m5qp_6w8w_w647_form_part_headers_bounded() -> None:
     many = b"--bnd\r\n" + b"X-H: v\r\n" * 100_000 + b"\r\nx\r\n--bnd--\r\n"
     stream = MemoryStream(many)
-    with pytest.raises(PartHeaderError, match="more than 8 headers"):
+    with pytest.raises(PartHeaderError, match="Too many headers received: more than 8 "):
         await read_form(FORM, stream, max_size=100 * MiB, max_part_headers=8)
     assert stream.delivered < 70_000
     long_line = b"--bnd\r\nX-H: " + b"v" * 10 * MiB + b"\r\n\r\nx\r\n--bnd--\r\n"
     stream = MemoryStream(long_line, max_piece=1000)
-    with pytest.raises(PartHeaderError, match="longer than 1000"):
+    with pytest.raises(PartHeaderError, match="more than 1000 bytes"):
         await read_form(FORM, stream, max_size=100 * MiB, max_header_line=1000)
     assert stream.delivered < 70_000
 

@@ -441,7 +441,7 @@ async def test_GHSA_m5qp_6w8w_w647_too_many_part_headers() -> None:
     headers = b"".join(b"X-H%d: v\r\n" % i for i in range(100_000))
     stream = MemoryStream(b"--bnd\r\n" + headers + b"\r\nbody\r\n--bnd--\r\n")
     reader = MultipartReader(CT, stream, max_part_headers=32)
-    with pytest.raises(PartHeaderError, match="more than 32 headers"):
+    with pytest.raises(PartHeaderError, match="Too many headers received: more than 32 "):
         await reader.next()
     assert stream.delivered < 64 * 1024 + 100  # refused within one read, not after all of it
 
@@ -452,7 +452,7 @@ async def test_GHSA_m5qp_6w8w_w647_header_line_too_long_across_reads(max_piece: 
     line = b"X-Long: " + b"a" * 10_000_000
     stream = MemoryStream(b"--bnd\r\n" + line + b"\r\n\r\n\r\n--bnd--", max_piece=max_piece)
     reader = MultipartReader(CT, stream, max_header_line=8190)
-    with pytest.raises(PartHeaderError, match="longer than 8190"):
+    with pytest.raises(PartHeaderError, match="Got more than 8190 bytes"):
         await reader.next()
     assert stream.delivered < 8190 + 64 * 1024 + 100
 

@@ -10,6 +10,7 @@ import asyncio
 import gzip
 import os
 import shutil
+import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,6 +164,26 @@ async def test_directory_is_403_without_show_index(
     client = await aioloom_client(static_app(tree.root))
     for path in ("/static/", "/static/sub", "/static/sub/", "/static"):
         assert (await client.get(path)).status == 403, path
+
+
+async def test_fifo_and_socket_under_the_root_are_403(
+    aioloom_client: AioloomClient, tree: Tree
+) -> None:
+    os.mkfifo(tree.root / "pipe")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(tree.root / "unix.sock"))
+    try:
+        client = await aioloom_client(static_app(tree.root, show_index=True))
+        # As aiohttp: forbidden, never opened (a FIFO would block the open).
+        for name in ("pipe", "unix.sock"):
+            response = await client.get(f"/static/{name}")
+            assert response.status == 403, name
+        assert (await client.get("/static/no-such-file")).status == 404
+        page = await (await client.get("/static/")).text()
+        assert "pipe" not in page
+        assert "unix.sock" not in page  # what cannot be served is not listed
+    finally:
+        listener.close()
 
 
 async def test_show_index_lists_the_directory(aioloom_client: AioloomClient, tree: Tree) -> None:

@@ -214,8 +214,8 @@ class StaticResource(AbstractResource[H]):
         for child in sorted(directory.iterdir()):
             rel = base + child.name
             target = self.resolve_file(rel)
-            if target.outcome is StaticOutcome.NOT_FOUND:
-                continue
+            if target.outcome in (StaticOutcome.NOT_FOUND, StaticOutcome.FORBIDDEN):
+                continue  # (FORBIDDEN here: a FIFO, socket or device, never served)
             is_dir = target.path is not None and target.path.is_dir()
             url = quote_path(f"{self._prefix}/{rel}")  # (quotes the prefix as written too)
             entries.append(IndexEntry(child.name + ("/" if is_dir else ""), url, is_dir))

@@ -26,8 +26,8 @@ class StaticOutcome(enum.Enum):
 
     FILE = "file"  # serve ``path`` (a regular file)
     DIRECTORY_INDEX = "directory_index"  # ``path`` is a directory and show_index is on
-    NOT_FOUND = "not_found"  # missing, outside the root, unsafe name, special file: 404
-    FORBIDDEN = "forbidden"  # a directory without show_index, or no permission: 403
+    NOT_FOUND = "not_found"  # missing, outside the root, unsafe name: 404
+    FORBIDDEN = "forbidden"  # a directory without show_index, a special file, no permission: 403
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,4 +99,4 @@ def resolve_static_path(
         return StaticTarget(StaticOutcome.DIRECTORY_INDEX, path) if show_index else FORBIDDEN
     if stat.S_ISREG(mode):
         return StaticTarget(StaticOutcome.FILE, path)
-    return NOT_FOUND  # FIFOs, sockets, devices: never served
+    return FORBIDDEN  # FIFOs, sockets, devices: never served (403, as aiohttp)

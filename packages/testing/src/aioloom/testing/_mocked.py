@@ -154,8 +154,9 @@ def make_mocked_request(
     bytes go to ``protocol`` (any object with ``write``, ``drain``,
     ``writing_paused`` and ``transport``), else to a new
     ``RecordingConnection``; ``writer`` (``write``, ``drain``,
-    ``writing_paused``) takes only the response bytes. ``loop`` is accepted for
-    aiohttp compatibility.
+    ``writing_paused``) takes only the response bytes. ``path`` may be
+    absolute-form (``"http://example.com/p"``): the request's host is then the
+    URL's. ``loop`` is accepted for aiohttp compatibility.
     """
     del loop
     fields: CIMultiDict[str] = CIMultiDict(headers or {})
@@ -175,9 +176,9 @@ def make_mocked_request(
         should_close = closing or "keep-alive" not in connection_tokens
     else:
         should_close = closing or "close" in connection_tokens
+    # An absolute-form target ("http://host/path") is taken as a server receives it:
+    # request.host comes from it, the scheme from the connection (as aiohttp's mock).
     url = URL(path)
-    if url.absolute:
-        raise ValueError(f"make_mocked_request() expects a path, not {path!r}")
     head = RequestHead(
         method=method.upper(),
         target=path,
@@ -214,6 +215,8 @@ def make_mocked_request(
     except RuntimeError:
         task = None
     request = Request(head, stream, connection, task, client_max_size=client_max_size)
+    if connection is not protocol:
+        request._protocol = protocol  # request.protocol is what the caller passed
 
     if isinstance(match_info, MatchInfo):
         info: MatchInfo[Any] = match_info

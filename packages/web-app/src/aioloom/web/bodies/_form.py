@@ -150,12 +150,14 @@ async def read_form(
 
 
 def _field_name(part: BodyPartReader) -> str:
-    disptype, _ = parse_content_disposition(part.headers.get("Content-Disposition"))
-    if disptype != "form-data":
-        raise BadContentDisposition("form part without Content-Disposition: form-data")
+    # The messages start with aiohttp's words, for code that matches on them.
+    header = part.headers.get("Content-Disposition")
+    disptype, _ = parse_content_disposition(header)
+    if header is not None and disptype != "form-data":
+        raise BadContentDisposition(f"Multipart field is {disptype!r}, not form-data")
     name = part.name
     if name is None:
-        raise BadContentDisposition("form part without a name")
+        raise BadContentDisposition("Multipart field missing name.")
     return name
 
 

@@ -199,13 +199,15 @@ class BoundaryScanner:
                     self._buf.clear()
                     return line
                 raise TruncatedMultipart("body ended inside a part's headers")
-        raise PartHeaderError(f"part header line longer than {limit} bytes")
+        raise PartHeaderError(f"Got more than {limit} bytes when reading a part header line")
 
     async def _read_headers(self) -> CIMultiDictProxy[str]:
         headers: CIMultiDict[str] = CIMultiDict()
         while line := await self._read_line():
             if len(headers) >= self._max_headers:
-                raise PartHeaderError(f"more than {self._max_headers} headers in a part")
+                raise PartHeaderError(
+                    f"Too many headers received: more than {self._max_headers} in a part"
+                )
             m = _HEADER_RE.fullmatch(line)
             if m is None:
                 what = "folded" if line[:1] in (b" ", b"\t") else "invalid"

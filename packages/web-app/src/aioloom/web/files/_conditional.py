@@ -2,7 +2,8 @@
 
 The order is the RFC's (§13.2.2): If-Match, else If-Unmodified-Since (→ 412);
 then If-None-Match, else If-Modified-Since for GET/HEAD (→ 304, or 412 for other
-methods). If-Range is evaluated separately, only to decide whether Range applies.
+methods). If-Range is evaluated separately, only to decide whether Range applies
+(a date as aiohttp compares it: not modified since).
 Dates compare at whole seconds: ``last_modified`` is the value sent in Last-Modified.
 A header that does not parse is ignored, as §13.1.3 and §13.1.4 require.
 """
@@ -61,10 +62,12 @@ def evaluate_preconditions(
 
 
 def if_range_allows(header: str | None, *, etag: str, last_modified: int) -> bool:
-    """Whether Range may be honoured: no If-Range, or one that still matches (§13.1.5).
+    """Whether Range may be honoured: no If-Range, or one that still holds.
 
-    An entity tag must match strongly (a weak tag never does); a date must equal
-    Last-Modified exactly. Anything else means: send the whole representation.
+    An entity tag must match strongly (§13.1.5; a weak tag never does). A date
+    holds when the representation was not modified after it: aiohttp's rule
+    (the RFC asks for an exact match with Last-Modified). A value that is
+    neither means: send the whole representation.
     """
     if header is None:
         return True
@@ -73,4 +76,4 @@ def if_range_allows(header: str | None, *, etag: str, last_modified: int) -> boo
         tags = parse_etags(value)
         return tags is not None and len(tags) == 1 and not tags[0].is_weak and tags[0].value == etag
     since = _timestamp(value)
-    return since is not None and since == last_modified
+    return since is not None and last_modified <= since

@@ -212,6 +212,7 @@ class FileResponse(StreamResponse):
                 request.transport,
                 writer,
                 self.write,
+                self.write_eof,
                 opened.file,
                 offset,
                 count,

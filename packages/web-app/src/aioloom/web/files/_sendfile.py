@@ -29,6 +29,7 @@ def _read_at(file: BinaryIO, offset: int, size: int) -> bytes:
 
 async def _send_chunks(
     write: Callable[[bytes], Awaitable[None]],
+    write_eof: Callable[[bytes], Awaitable[None]],
     file: BinaryIO,
     offset: int,
     count: int,
@@ -39,22 +40,32 @@ async def _send_chunks(
         chunk = await loop.run_in_executor(None, _read_at, file, offset, min(chunk_size, count))
         if not chunk:
             break  # the file shrank under us: the client sees a short body and a close
-        await write(chunk)
         offset += len(chunk)
         count -= len(chunk)
+        if count > 0:
+            await write(chunk)
+        else:
+            # The last piece goes out with the end of the body: one write, and a
+            # compressed body ends in one final block (aiohttp's bytes exactly).
+            await write_eof(chunk)
 
 
 async def send_file_range(
     transport: asyncio.Transport | None,
     writer: StreamWriter,
     write: Callable[[bytes], Awaitable[None]],
+    write_eof: Callable[[bytes], Awaitable[None]],
     file: BinaryIO,
     offset: int,
     count: int,
     *,
     chunk_size: int,
 ) -> None:
-    """Send ``count`` bytes of ``file`` from ``offset``; the head is already set on ``writer``."""
+    """Send ``count`` bytes of ``file`` from ``offset``; the head is already set on ``writer``.
+
+    Through the response's ``write`` and, for the last piece, ``write_eof`` (the
+    caller ends the body itself when the kernel path sent it, or the file shrank).
+    """
     if (
         _NOSENDFILE
         or transport is None
@@ -62,7 +73,7 @@ async def send_file_range(
         or writer.chunked
         or transport.get_extra_info("sslcontext") is not None
     ):
-        await _send_chunks(write, file, offset, count, chunk_size)
+        await _send_chunks(write, write_eof, file, offset, count, chunk_size)
         return
     if transport.is_closing():
         raise ConnectionResetError("Connection lost")
@@ -72,6 +83,6 @@ async def send_file_range(
         sent = await loop.sendfile(transport, file, offset, count, fallback=False)
     except (NotImplementedError, asyncio.SendfileNotAvailableError):
         # Raised before any byte of the file went out: fall back to reading.
-        await _send_chunks(write, file, offset, count, chunk_size)
+        await _send_chunks(write, write_eof, file, offset, count, chunk_size)
         return
     writer.note_sent(sent)

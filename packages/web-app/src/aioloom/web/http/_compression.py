@@ -143,8 +143,9 @@ def _load_factories() -> dict[str, Callable[[], Compressor]]:
     brotli = _import_first("brotli", "brotlicffi")
     if brotli is not None:
         factories["br"] = lambda: _BrotliCompressor(brotli)
-    factories["gzip"] = lambda: _ZlibCompressor(16 + zlib.MAX_WBITS)
+    # deflate before gzip: aiohttp's choice when a client accepts both equally.
     factories["deflate"] = lambda: _ZlibCompressor(zlib.MAX_WBITS)
+    factories["gzip"] = lambda: _ZlibCompressor(16 + zlib.MAX_WBITS)
     return factories
 
 

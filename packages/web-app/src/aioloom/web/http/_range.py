@@ -1,7 +1,9 @@
-"""The ``Range`` request header (RFC 9110 §14.2), for bytes only.
+"""The ``Range`` request header, as aiohttp reads it: one ``bytes=first-last`` range.
 
 ``parse_range`` is ``request.http_range`` (aiohttp's slice API); ``select_range``
-is what FileResponse uses to decide between 200, 206 and 416.
+is what FileResponse uses to decide between 200, 206 and 416. As in aiohttp,
+anything but a single bytes range (another unit, several ranges, junk) is
+malformed and answered 416, where RFC 9110 would let a server ignore it.
 """
 
 from __future__ import annotations
@@ -12,10 +14,22 @@ from dataclasses import dataclass
 __all__ = ["ByteRange", "RangeNotSatisfiable", "parse_range", "select_range"]
 
 # ASCII digits only: never accept U+0661 and friends (GHSA-69f9-5gxw-wvc2).
-# At most 18 digits, so every number fits a 64-bit offset.
-_RANGE = re.compile(r"bytes=([0-9]{0,18})-([0-9]{0,18})", re.ASCII)
-_UNIT = re.compile(r"\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)=", re.ASCII)
-_SPEC = re.compile(r"([0-9]{0,18})-([0-9]{0,18})\s*", re.ASCII)
+# At most 18 digits, so every number fits a 64-bit offset. The unit is
+# case-insensitive (RFC 9110 §14.1, and aiohttp).
+_RANGE = re.compile(r"bytes=([0-9]{0,18})-([0-9]{0,18})", re.ASCII | re.IGNORECASE)
+
+
+def _bounds(header: str) -> tuple[str, str]:
+    """The two numbers of ``bytes=first-last`` as written (either may be empty)."""
+    match = _RANGE.fullmatch(header.strip())
+    if match is None:
+        raise ValueError(f"range not in acceptable format: {header!r}")
+    first, last = match.group(1), match.group(2)
+    if not first and not last:
+        raise ValueError("no start or end of range specified")
+    if first and last and int(first) > int(last):
+        raise ValueError("start cannot be after end")
+    return first, last
 
 
 def parse_range(header: str | None) -> slice:
@@ -26,25 +40,14 @@ def parse_range(header: str | None) -> slice:
     """
     if header is None:
         return slice(None, None, 1)
-    match = _RANGE.fullmatch(header.strip())
-    if match is None:
-        raise ValueError(f"range not in acceptable format: {header!r}")
-    first, last = match.group(1), match.group(2)
-    if not first and not last:
-        raise ValueError("no start or end of range specified")
+    first, last = _bounds(header)
     if not first:
         return slice(-int(last), None, 1)
-    start = int(first)
-    if not last:
-        return slice(start, None, 1)
-    end = int(last) + 1
-    if start >= end:
-        raise ValueError("start cannot be after end")
-    return slice(start, end, 1)
+    return slice(int(first), int(last) + 1 if last else None, 1)
 
 
 class RangeNotSatisfiable(ValueError):
-    """A malformed bytes range, or one that selects nothing of the file: answer 416."""
+    """A malformed Range, or one that selects nothing of the file: answer 416."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,38 +68,27 @@ class ByteRange:
 
 
 def select_range(header: str | None, size: int) -> ByteRange | None:
-    """The one range to send of ``size`` bytes; None means send it all (200).
+    """The range to send of ``size`` bytes; None (no Range) means send it all.
 
-    None also when the unit is not ``bytes`` (RFC 9110: ignore it) and when
-    several ranges are asked for (a server may ignore Range; we send the whole
-    file rather than a multipart/byteranges body). A malformed bytes range, or
-    one starting past the end, or ``bytes=-0``, raises RangeNotSatisfiable.
+    A suffix longer than the file selects all of it and a last byte past the
+    end is clamped (206 either way, as aiohttp). RangeNotSatisfiable for what
+    ``parse_range`` refuses, a range starting at or past the end, and
+    ``bytes=-0`` (a zero-length suffix selects nothing: RFC 9110 §14.1.1;
+    aiohttp sends the whole file as a 206).
     """
     if header is None:
         return None
-    unit = _UNIT.match(header)
-    if unit is None:
-        raise RangeNotSatisfiable(f"malformed Range: {header!r}")
-    if unit.group(1).lower() != "bytes":
-        return None
-    specs = header[unit.end() :]
-    if "," in specs:
-        return None
-    match = _SPEC.fullmatch(specs)
-    if match is None:
-        raise RangeNotSatisfiable(f"malformed Range: {header!r}")
-    first, last = match.group(1), match.group(2)
+    try:
+        first, last = _bounds(header)
+    except ValueError as exc:
+        raise RangeNotSatisfiable(f"malformed Range {header!r}: {exc}") from None
     if not first:
-        if not last:
-            raise RangeNotSatisfiable("a range needs a start or a suffix length")
         suffix = int(last)
         if suffix == 0 or size == 0:
             raise RangeNotSatisfiable("a zero-length suffix selects nothing")
         return ByteRange(max(size - suffix, 0), size, size)
     start = int(first)
-    stop = size if not last else min(int(last) + 1, size)
-    if last and int(last) < start:
-        raise RangeNotSatisfiable("the last byte comes before the first")
     if start >= size:
         raise RangeNotSatisfiable("the range starts past the end")
+    stop = size if not last else min(int(last) + 1, size)
     return ByteRange(start, stop, size)

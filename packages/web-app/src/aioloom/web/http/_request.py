@@ -126,6 +126,12 @@ class BaseRequest(RequestBody, MutableMapping[str | RequestKey[Any], Any]):
     _scheme: str | None = None
     _host: str | None = None
     _remote: str | None = None
+    # ``request.writer``, made on first use (on the request as received): the
+    # response prepared for this request writes through the same one, as in aiohttp.
+    _writer: StreamWriter | None = None
+    # What ``request.protocol`` answers when it is not the connection itself (a
+    # mocked request whose response bytes go to a separate writer).
+    _protocol: Any = None
     # The response whose head was sent for this request (set on the origin): after
     # that, an error can no longer become a response of its own.
     _prepared_response: StreamResponse | None = None
@@ -164,18 +170,17 @@ class BaseRequest(RequestBody, MutableMapping[str | RequestKey[Any], Any]):
     ) -> BaseRequest:
         """A copy with some parts replaced.
 
-        The body stream (and the body already read, if any) is shared; the
-        per-request storage is copied, as aiohttp does.
+        The body stream (and a form already parsed, if any) is shared; the
+        per-request storage is copied, as aiohttp does. A request whose body was
+        read whole cannot be cloned (``RuntimeError``, as in aiohttp).
         """
-        if self._read_bytes is not None and self._payload.at_eof() is False:
-            raise RuntimeError("cannot clone a request whose body is being read")
+        if self._read_bytes:  # aiohttp's rule: a body read whole is not carried over
+            raise RuntimeError("Cannot clone request after reading its content")
         changes: dict[str, Any] = {}
         if method is not None:
             changes["method"] = method.upper()
         if rel_url is not None:
-            url = URL(rel_url)
-            if url.absolute:
-                raise ValueError("rel_url must be a relative URL")
+            url = URL(rel_url)  # absolute: its host and path win, as for an absolute-form target
             changes["url"] = url
             changes["target"] = str(url)
         else:
@@ -190,6 +195,7 @@ class BaseRequest(RequestBody, MutableMapping[str | RequestKey[Any], Any]):
             clone._client_max_size = client_max_size
         clone._read_bytes = self._read_bytes
         clone._post = self._post
+        clone._protocol = self._protocol
         clone._origin = self._as_received()
         return clone
 
@@ -215,7 +221,17 @@ class BaseRequest(RequestBody, MutableMapping[str | RequestKey[Any], Any]):
 
     @property
     def rel_url(self) -> URL:
-        return self._head.url
+        url = self._head.url
+        if url.absolute:  # an absolute-form target (a request meant for a proxy)
+            return self._relative_of(url)
+        return url
+
+    def _relative_of(self, url: URL) -> URL:
+        cache = self._cache
+        relative: URL | None = cache.get("rel_url")
+        if relative is None:
+            relative = cache["rel_url"] = url.relative()
+        return relative
 
     @property
     def path(self) -> str:
@@ -229,7 +245,7 @@ class BaseRequest(RequestBody, MutableMapping[str | RequestKey[Any], Any]):
 
     @property
     def path_qs(self) -> str:
-        return str(self._head.url)
+        return str(self.rel_url)
 
     @property
     def query(self) -> MultiDictProxy[str]:
@@ -261,9 +277,33 @@ class BaseRequest(RequestBody, MutableMapping[str | RequestKey[Any], Any]):
     def transport(self) -> asyncio.Transport | None:
         return self._connection.transport
 
+    @property
+    def protocol(self) -> ConnectionInfo:
+        """The connection this request arrived on (the server's ``RequestHandler``)."""
+        protocol: ConnectionInfo = self._connection if self._protocol is None else self._protocol
+        return protocol
+
+    @property
+    def writer(self) -> StreamWriter:
+        """Writes bytes to the connection as they are: e.g. a custom ``expect_handler``'s
+        ``await request.writer.write(b"HTTP/1.1 100 Continue\\r\\n\\r\\n")``.
+
+        The response prepared for this request writes through the same writer.
+        """
+        origin = self._as_received()
+        writer = origin._writer
+        if writer is None:
+            writer = origin._writer = StreamWriter(origin._connection)
+        return writer
+
     def get_extra_info(self, name: str, default: Any = None) -> Any:
         transport = self._connection.transport
         return default if transport is None else transport.get_extra_info(name, default)
+
+    def _extra(self, name: str) -> Any:
+        """The transport's ``name`` or None (asked with the name only, as aiohttp asks)."""
+        transport = self._connection.transport
+        return None if transport is None else transport.get_extra_info(name)
 
     @property
     def task(self) -> asyncio.Task[Any] | None:
@@ -273,7 +313,7 @@ class BaseRequest(RequestBody, MutableMapping[str | RequestKey[Any], Any]):
     def scheme(self) -> str:
         if self._scheme is not None:
             return self._scheme
-        return "https" if self.get_extra_info("sslcontext") is not None else "http"
+        return "https" if self._extra("sslcontext") is not None else "http"
 
     @property
     def secure(self) -> bool:
@@ -281,29 +321,46 @@ class BaseRequest(RequestBody, MutableMapping[str | RequestKey[Any], Any]):
 
     @property
     def host(self) -> str:
-        """``Host`` header, else the local socket's name; never taken from proxies."""
+        """As aiohttp: a ``clone(host=)`` value, the host of an absolute-form target,
+        the ``Host`` header, else the local socket's address (no port; ``[addr]`` for
+        IPv6, the path for a Unix socket) or ``""``. Never taken from proxies."""
         if self._host is not None:
             return self._host
+        url = self._head.url
+        if url.absolute:
+            return url.host or ""
         host = self._head.headers.get("Host")
-        if host:
+        if host is not None:
             return host
-        sockname = self.get_extra_info("sockname")
-        if isinstance(sockname, tuple) and len(sockname) >= 2:
-            return f"{sockname[0]}:{sockname[1]}"
-        return "localhost"
+        sockname = self._extra("sockname")
+        if sockname is None:
+            return ""
+        if isinstance(sockname, tuple):
+            # (host, port, flowinfo, scope_id): bracketed, as a URL authority needs it
+            return f"[{sockname[0]}]" if len(sockname) == 4 else str(sockname[0])
+        return str(sockname)
 
     @property
     def remote(self) -> str | None:
         if self._remote is not None:
             return self._remote
-        peer = self.get_extra_info("peername")
+        peer = self._extra("peername")
         if isinstance(peer, list | tuple) and peer:
             return str(peer[0])
         return None if peer is None else str(peer)
 
     @property
     def url(self) -> URL:
-        return URL.build(scheme=self.scheme, authority=self.host).join(self._head.url)
+        url = self._head.url
+        if url.absolute:
+            # The target names the host (RFC 9112 §3.2.2); the scheme is the connection's
+            # (a peer cannot claim https); a clone's host replaces the target's.
+            if url.scheme:
+                url = url.with_scheme(self.scheme)
+            if self._host is not None:
+                url = url.with_host(self._host)
+            return url
+        return URL.build(scheme=self.scheme, authority=self.host).join(url)
 
     @property
     def forwarded(self) -> tuple[MappingProxyType[str, str], ...]:
@@ -364,7 +421,12 @@ class BaseRequest(RequestBody, MutableMapping[str | RequestKey[Any], Any]):
         self._connection.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def _make_writer(self) -> StreamWriter:
-        return StreamWriter(self._connection)
+        writer = self._as_received()._writer
+        if writer is None:
+            return StreamWriter(self._connection)
+        # Bytes written before the response (an interim 100 Continue) are not its body.
+        writer.buffer_size = writer.output_size = 0
+        return writer
 
     # -- storage ----------------------------------------------------------------------------
 

@@ -19,11 +19,11 @@ from multidict import MultiDict, MultiDictProxy
 
 from aioloom.http_parser import RequestHead
 
-from ..bodies._errors import FormError, RequestBodyTooLarge
+from ..bodies._errors import RequestBodyTooLarge
 from ..bodies._form import read_form
 from ..bodies._reader import MultipartReader
 from ..bodies._stream import BodyStream
-from ._exceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
+from ._exceptions import HTTPRequestEntityTooLarge
 from ._headers import parse_content_type
 from ._json import JSONDecoder
 from ._streams import StreamReader
@@ -148,8 +148,8 @@ class RequestBody:
             raise HTTPRequestEntityTooLarge(
                 max_size=exc.max_size, actual_size=exc.actual_size
             ) from exc
-        except FormError as exc:
-            raise HTTPBadRequest(text=f"malformed form: {exc}") from exc
+        # A malformed form raises FormError, a ValueError as in aiohttp; the server
+        # answers it 400 when the handler lets it through.
         self._on_cleanup(form.close)  # upload files are closed (and removed) when it ends
         self._post = form.fields
         return self._post

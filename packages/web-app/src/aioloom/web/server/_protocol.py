@@ -214,6 +214,11 @@ class RequestHandler(Connection):
                 await self._finish(request, response)
         except ConnectionError:
             pass
+        except asyncio.CancelledError:
+            # request.task cancelled while the answer was going out (a FileResponse
+            # mid-file): the client has part of it, so the connection ends here.
+            self._close_after_current = True
+            raise
         except Exception as exc:  # a failure while sending: nothing more can be said
             self._logger.exception("Error sending the response: %s", exc)
             self._close_after_current = True

@@ -313,7 +313,9 @@ async def test_async_iterable_of_text_is_an_error_not_a_hang(serve: ServeFactory
     server = await serve(_app(handler))
     connection = await server.connect()
     await connection.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert b"text, not bytes" not in await connection.read_until_closed()
+    # The head waits for the first body bytes: nothing went out, the connection closes
+    # (no 200 promising a body that cannot come, no text sent as if it were bytes).
+    assert await connection.read_until_closed() == b""
 
 
 async def test_compressed_stream_and_file(serve: ServeFactory, tmp_path: Path) -> None:
@@ -489,3 +491,63 @@ async def test_text_of_payload_bodies() -> None:
     response.body = b"plain again"  # back to bytes (and to the one-write path)
     assert response.body == b"plain again"
     assert response._sends_whole
+
+
+async def test_a_stream_cut_short_is_closed_at_once() -> None:
+    events: list[str] = []
+
+    async def stream() -> AsyncIterator[bytes]:
+        try:
+            yield b"a"
+            yield b"b"
+        finally:
+            events.append("closed")
+
+    class GoneClient:
+        async def write(self, data: bytes, /) -> None:
+            raise ConnectionResetError
+
+    generator = stream()  # (held here: only an explicit close can run its finally now)
+    payload = web.AsyncIterablePayload(generator)
+    with pytest.raises(ConnectionResetError):
+        await payload.write(GoneClient())
+    assert events == []
+    await payload.close()
+    assert events == ["closed"]
+
+
+async def test_a_pipe_is_sent_chunked(serve: ServeFactory) -> None:
+    async def handler(request: web.Request) -> web.Response:
+        read_end, write_end = os.pipe()
+        os.write(write_end, b"through a pipe")
+        os.close(write_end)
+        return web.Response(body=os.fdopen(read_end, "rb"))  # (closed once sent)
+
+    server = await serve(_app(handler))
+    _, headers, body = await _get(server.port)
+    assert headers["Transfer-Encoding"] == "chunked"  # its size is unknown
+    assert body == b"through a pipe"
+
+
+async def test_an_endless_stream_stops_when_the_client_goes(serve: ServeFactory) -> None:
+    stopped = asyncio.Event()
+
+    async def ticks() -> AsyncIterator[bytes]:
+        try:
+            while True:
+                yield b"tick\n"
+                await asyncio.sleep(0.01)
+        finally:
+            stopped.set()
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(body=ticks(), content_type="text/event-stream")
+
+    server = await serve(_app(handler))
+    connection = await server.connect()
+    await connection.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    async with asyncio.timeout(10):
+        while connection.received.count(b"tick") < 3:
+            connection.received += await connection.reader.read(65536)
+    await connection.close()
+    await asyncio.wait_for(stopped.wait(), 5)

@@ -14,6 +14,7 @@ are in ``_payload_io`` and multipart parts in ``_payload_parts``.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
@@ -72,11 +73,11 @@ def charset_of(content_type: str, default: str = "utf-8") -> str:
     return parse_content_type(content_type)[1].get("charset", default)
 
 
-class BasePayload:
+class BasePayload(ABC):
     """Headers, Content-Type, file name and Content-Disposition, for payload classes.
 
-    A subclass implements ``write`` and ``decode`` and sets ``_size`` when it
-    knows the size.
+    A subclass implements ``write`` (and ``decode`` if it can be read as text)
+    and sets ``_size`` when it knows the size.
     """
 
     _size: int | None = None
@@ -117,13 +118,14 @@ class BasePayload:
             disptype, quote_fields, _charset, **params
         )
 
+    @abstractmethod
     async def write(self, writer: PayloadWriter) -> None:
-        raise TypeError(f"{type(self).__name__} does not implement write()")
+        """Write the body with ``await writer.write(chunk)``, chunk by chunk."""
 
     def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
         raise TypeError(f"a {type(self).__name__} body cannot be read as text")
 
-    async def close(self) -> None:
+    async def close(self) -> None:  # noqa: B027 - a default: most payloads hold nothing
         """Nothing to release by default."""
 
     def __repr__(self) -> str:

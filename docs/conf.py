@@ -35,6 +35,7 @@ aioloom_unexported = frozenset(
         # aioloom.web's layers meet through these protocols and bases (see the
         # web-app README's "Architecture"); public signatures mention them.
         "aioloom.web.application._request.AppLike",
+        "aioloom.web.bodies._decoders.PartDecoder",
         "aioloom.web.bodies._stream.BodyStream",
         "aioloom.web.http._keys._Key",
         "aioloom.web.http._protocols.ConnectionInfo",

@@ -233,7 +233,6 @@ def test_public_web_modules_keep_their_paths() -> None:
 # table fails the next test, and so does a name here that aioloom.web has gained
 # (delete its line). The failure message prints the lines to add or delete.
 AIOHTTP_WEB_NAMES_NOT_IN_AIOLOOM: dict[str, str] = {
-    "json_bytes_response": "issue 17: json_response() for a bytes-returning dumps (orjson)",
     # aiohttp defines it on every platform; it serves only on Windows' proactor loop,
     # where aioloom is not tested: left out rather than shipped untested.
     "NamedPipeSite": "Windows named pipes: aioloom is not tested on Windows",

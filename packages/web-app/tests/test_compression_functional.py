@@ -183,8 +183,8 @@ async def test_large_bodies_are_compressed_off_the_event_loop(
     real = _compression.make_compressor
 
     class Spy:
-        def __init__(self, coding: str) -> None:
-            self._inner = real(coding)
+        def __init__(self, coding: str, strategy: int | None = None) -> None:
+            self._inner = real(coding, strategy)
 
         def compress(self, data: bytes) -> bytes:
             threads.append(threading.get_ident())

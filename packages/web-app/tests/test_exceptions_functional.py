@@ -212,9 +212,13 @@ def test_all_accept_headers_reason_text_body_content_type(
     assert exc.text == "{}"
     assert exc.content_type == "application/json"
     assert exc.headers["X-A"] == "1"
-    exc = make(cls, body=b"\x00\x01", content_type="application/octet-stream")
+    with pytest.warns(DeprecationWarning, match="body argument is deprecated"):
+        exc = make(cls, body=b"\x00\x01", content_type="application/octet-stream")
     assert exc.body == b"\x00\x01"
-    with pytest.raises(ValueError, match="body and text"):
+    with (
+        pytest.warns(DeprecationWarning, match="body argument is deprecated"),
+        pytest.raises(ValueError, match="body and text"),
+    ):
         make(cls, body=b"x", text="x")
 
 

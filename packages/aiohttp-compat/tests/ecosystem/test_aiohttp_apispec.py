@@ -18,6 +18,11 @@ pytestmark = [
     pytest.mark.asyncio,
     pytest.mark.filterwarnings("ignore:The distutils package is deprecated:DeprecationWarning"),
     pytest.mark.filterwarnings("ignore:It is recommended to use web.AppKey:UserWarning"),
+    # webargs raises its 422 as HTTPUnprocessableEntity(body=...), which aiohttp 3.14
+    # accepts with this same warning.
+    pytest.mark.filterwarnings(
+        "ignore:body argument is deprecated for http web exceptions:DeprecationWarning"
+    ),
 ]
 
 

@@ -51,8 +51,18 @@ from .files._file_response import FileResponse
 from .http import _exceptions
 from .http._exceptions import *  # noqa: F403 - the hierarchy is listed in its __all__
 from .http._headers import ETag
-from .http._json_response import json_response
+from .http._json_response import json_bytes_response, json_response
 from .http._keys import AppKey, NotAppKeyWarning, RequestKey, ResponseKey
+from .http._payload import (
+    AsyncIterablePayload,
+    BasePayload,
+    BytesPayload,
+    Payload,
+    PayloadWriter,
+    StringPayload,
+)
+from .http._payload_io import IOBasePayload, TextIOPayload
+from .http._payload_lookup import get_payload
 from .http._request import BaseRequest, HttpVersion
 from .http._response import Response
 from .http._stream_response import ContentCoding, StreamResponse
@@ -106,8 +116,19 @@ __all__ = [
     "Response",
     "FileResponse",
     "json_response",
+    "json_bytes_response",
     "ContentCoding",
     "ETag",
+    # response bodies that write themselves
+    "Payload",
+    "PayloadWriter",
+    "BasePayload",
+    "BytesPayload",
+    "StringPayload",
+    "IOBasePayload",
+    "TextIOPayload",
+    "AsyncIterablePayload",
+    "get_payload",
     # forms and multipart
     "FileField",
     "MultipartReader",

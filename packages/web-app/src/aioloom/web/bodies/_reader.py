@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from ._content_disposition import content_disposition_filename, parse_content_disposition
-from ._decoders import make_part_decoder
+from ._decoders import PartDecoder, make_part_decoder
 from ._errors import InvalidBoundary, PartDecodeError, TooManyParts
 from ._grammar import check_reader_boundary, parse_content_type
 from ._scanner import BoundaryScanner
@@ -132,6 +132,14 @@ class BodyPartReader:
             max_output=self._max_decompressed_size,
         )
         return decoder.feed(data) + decoder.flush()
+
+    def decoder(self) -> PartDecoder:
+        """A streaming decoder doing what ``decode()`` does, for a body read chunk by chunk."""
+        return make_part_decoder(
+            self.headers,
+            content_encoding=not self._is_form_data,
+            max_output=self._max_decompressed_size,
+        )
 
     def get_charset(self, default: str) -> str:
         _, params = _media_type(self.headers)

@@ -52,8 +52,10 @@ class Compressor(Protocol):
 
 
 class _ZlibCompressor:
-    def __init__(self, wbits: int) -> None:
-        self._zlib = zlib.compressobj(wbits=wbits)
+    def __init__(self, wbits: int, strategy: int | None = None) -> None:
+        self._zlib = zlib.compressobj(
+            wbits=wbits, strategy=zlib.Z_DEFAULT_STRATEGY if strategy is None else strategy
+        )
 
     def compress(self, data: bytes) -> bytes:
         return self._zlib.compress(data)
@@ -131,21 +133,25 @@ def _import_first(*names: str) -> ModuleType | None:
     return None
 
 
-def _load_factories() -> dict[str, Callable[[], Compressor]]:
-    factories: dict[str, Callable[[], Compressor]] = {}
+# A factory takes zlib's strategy (only gzip and deflate use it).
+_Factory = Callable[[int | None], Compressor]
+
+
+def _load_factories() -> dict[str, _Factory]:
+    factories: dict[str, _Factory] = {}
     zstd = _import_first("compression.zstd")
     if zstd is not None:
-        factories["zstd"] = lambda: _StdlibZstdCompressor(zstd)
+        factories["zstd"] = lambda _: _StdlibZstdCompressor(zstd)
     else:
         zstandard = _import_first("zstandard")
         if zstandard is not None:
-            factories["zstd"] = lambda: _ZstandardCompressor(zstandard)
+            factories["zstd"] = lambda _: _ZstandardCompressor(zstandard)
     brotli = _import_first("brotli", "brotlicffi")
     if brotli is not None:
-        factories["br"] = lambda: _BrotliCompressor(brotli)
+        factories["br"] = lambda _: _BrotliCompressor(brotli)
     # deflate before gzip: aiohttp's choice when a client accepts both equally.
-    factories["deflate"] = lambda: _ZlibCompressor(zlib.MAX_WBITS)
-    factories["gzip"] = lambda: _ZlibCompressor(16 + zlib.MAX_WBITS)
+    factories["deflate"] = lambda strategy: _ZlibCompressor(zlib.MAX_WBITS, strategy)
+    factories["gzip"] = lambda strategy: _ZlibCompressor(16 + zlib.MAX_WBITS, strategy)
     return factories
 
 
@@ -158,11 +164,12 @@ def available_codings() -> tuple[str, ...]:
     return tuple(_FACTORIES)
 
 
-def make_compressor(coding: str) -> Compressor:
+def make_compressor(coding: str, strategy: int | None = None) -> Compressor:
+    """A compressor for ``coding``; ``strategy`` is zlib's, for gzip and deflate."""
     factory = _FACTORIES.get(coding)
     if factory is None:
         raise ValueError(f"unsupported content coding {coding!r}")
-    return factory()
+    return factory(strategy)
 
 
 def parse_accept_encoding(header: str) -> dict[str, float]:
@@ -208,9 +215,10 @@ async def compress_body(
     *,
     executor_threshold: int | None = EXECUTOR_THRESHOLD,
     executor: Executor | None = None,
+    strategy: int | None = None,
 ) -> bytes:
     """The whole ``body`` compressed; in ``executor`` when it is larger than the threshold."""
-    compressor = make_compressor(coding)
+    compressor = make_compressor(coding, strategy)
 
     def run() -> bytes:
         return compressor.compress(body) + compressor.finish()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -87,12 +88,17 @@ class HTTPException(Response, Exception):
         *,
         headers: Mapping[str, str] | None = None,
         reason: str | None = None,
-        body: bytes | None = None,
+        body: Any = None,
         text: str | None = None,
         content_type: str | None = None,
     ) -> None:
-        if body is not None and text is not None:
-            raise ValueError("body and text are not allowed together")
+        if body is not None:
+            # aiohttp 3 still takes a body (bytes, str, a payload), with this warning.
+            warnings.warn(
+                "body argument is deprecated for http web exceptions",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         Response.__init__(
             self,
             status=self.status_code,
@@ -103,7 +109,7 @@ class HTTPException(Response, Exception):
             content_type=content_type,
         )
         Exception.__init__(self, self.reason)
-        if body is None and text is None and not self.empty_body:
+        if self.body is None and not self.empty_body:
             self.text = f"{self.status}: {self.reason}"
 
     def __str__(self) -> str:
@@ -189,7 +195,7 @@ class HTTPMove(HTTPRedirection):
         *,
         headers: Mapping[str, str] | None = None,
         reason: str | None = None,
-        body: bytes | None = None,
+        body: Any = None,
         text: str | None = None,
         content_type: str | None = None,
     ) -> None:
@@ -270,7 +276,7 @@ class HTTPMethodNotAllowed(HTTPClientError):
         *,
         headers: Mapping[str, str] | None = None,
         reason: str | None = None,
-        body: bytes | None = None,
+        body: Any = None,
         text: str | None = None,
         content_type: str | None = None,
     ) -> None:

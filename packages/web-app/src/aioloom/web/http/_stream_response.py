@@ -8,6 +8,7 @@ which are responses).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Mapping, MutableMapping
 from http import HTTPStatus
 from typing import Any, Protocol, TypeVar, overload
@@ -126,6 +127,7 @@ class StreamResponse(ResponseFields, MutableMapping[str | ResponseKey[Any], Any]
     _state_dict: dict[str | ResponseKey[Any], Any] | None = None
     _compression: str | None = None
     _compression_force: str | None = None
+    _compression_strategy: int | None = None
     _keep_alive: bool | None = None
     _request: PreparingRequest | None = None
     _writer: StreamWriter | None = None
@@ -175,27 +177,37 @@ class StreamResponse(ResponseFields, MutableMapping[str | ResponseKey[Any], Any]
     def chunked(self) -> bool:
         return self._chunked
 
-    def enable_chunked_encoding(self) -> None:
+    def enable_chunked_encoding(self, chunk_size: int | None = None) -> None:
+        """Send the body chunked. ``chunk_size`` is accepted, as by aiohttp, and ignored."""
         if _CONTENT_LENGTH in self._headers:
             raise RuntimeError("a response with a content length cannot be chunked")
+        if chunk_size is not None:
+            warnings.warn("Chunk size is deprecated #1615", DeprecationWarning, stacklevel=2)
         self._chunked = True
 
     @property
     def compression(self) -> bool:
         return self._compression is not None
 
-    def enable_compression(self, force: str | bool | None = None) -> None:
+    def enable_compression(
+        self, force: str | bool | None = None, strategy: int | None = None
+    ) -> None:
         """Compress the body; ``force`` picks a coding, else Accept-Encoding decides.
 
         Negotiation honours q-values among gzip, deflate, br and zstd (the last two
         when their libraries are installed) and adds ``Vary: Accept-Encoding``.
+        ``strategy`` is zlib's (``zlib.Z_FILTERED``...), for gzip and deflate.
         """
-        if isinstance(force, bool):  # aiohttp's old spelling: True means deflate
-            force = ContentCoding.deflate if force else None
+        if isinstance(force, bool):  # aiohttp's old spelling: True deflate, False identity
+            warnings.warn(
+                "Using boolean for force is deprecated #3318", DeprecationWarning, stacklevel=2
+            )
+            force = ContentCoding.deflate if force else ContentCoding.identity
         if force is not None and force != ContentCoding.identity:
-            make_compressor(force)  # ValueError now for a coding we cannot produce
+            make_compressor(force, strategy)  # ValueError now for what we cannot produce
         self._compression = force or "auto"
         self._compression_force = force
+        self._compression_strategy = strategy
 
     @property
     def keep_alive(self) -> bool | None:
@@ -207,6 +219,18 @@ class StreamResponse(ResponseFields, MutableMapping[str | ResponseKey[Any], Any]
     @property
     def body_length(self) -> int:
         return self._body_length
+
+    @property
+    def output_length(self) -> int:
+        """Body bytes handed to the writer so far (before compression and chunking).
+
+        Deprecated in aiohttp, as here; ``body_length`` counts what was sent. Like
+        aiohttp's, it needs a writer: a response sent whole in one write has none.
+        """
+        warnings.warn("output_length is deprecated", DeprecationWarning, stacklevel=2)
+        if self._writer is None:
+            raise RuntimeError("output_length needs a prepared response with a writer")
+        return self._writer.buffer_size
 
     @property
     def prepared(self) -> bool:
@@ -263,7 +287,7 @@ class StreamResponse(ResponseFields, MutableMapping[str | ResponseKey[Any], Any]
         self._headers.pop(_CONTENT_LENGTH, None)
         if request.method == "HEAD":
             return  # the same headers as GET, but no compressed bytes at all
-        writer.enable_compression(coding)
+        writer.enable_compression(coding, self._compression_strategy)
         if request.version >= (1, 1):
             self._chunked = True  # HTTP/1.0: the body ends when the connection closes
 
@@ -311,7 +335,12 @@ class StreamResponse(ResponseFields, MutableMapping[str | ResponseKey[Any], Any]
                 headers[_TRANSFER_ENCODING] = "chunked"
             elif not self._head_only:
                 self._keep_alive = False  # HTTP/1.0: the body ends when we close
-        if _CONTENT_TYPE not in headers:
+        if (
+            _CONTENT_TYPE not in headers
+            and status not in _BODYLESS_STATUSES
+            and self.content_length != 0
+        ):
+            # Only a body has a type: a bodiless status or an empty body gets none.
             headers[_CONTENT_TYPE] = "application/octet-stream"
         if _DATE not in headers:
             headers[_DATE] = http_date_now()

@@ -41,9 +41,10 @@ class StreamWriter:
     def enable_chunking(self) -> None:
         self.chunked = True
 
-    def enable_compression(self, encoding: str = "deflate") -> None:
-        """Compress the body with ``encoding`` (gzip, deflate, br or zstd if available)."""
-        self._compressor = make_compressor(encoding)
+    def enable_compression(self, encoding: str = "deflate", strategy: int | None = None) -> None:
+        """Compress the body with ``encoding`` (gzip, deflate, br or zstd if available);
+        ``strategy`` is zlib's, for gzip and deflate."""
+        self._compressor = make_compressor(encoding, strategy)
 
     @property
     def compressing(self) -> bool:

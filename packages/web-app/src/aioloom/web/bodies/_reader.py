@@ -18,7 +18,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from ._content_disposition import content_disposition_filename, parse_content_disposition
 from ._decoders import PartDecoder, make_part_decoder
-from ._errors import InvalidBoundary, PartDecodeError, TooManyParts
+from ._errors import InvalidBoundary, PartDecodeError, RequestBodyTooLarge, TooManyParts
 from ._grammar import check_reader_boundary, parse_content_type
 from ._scanner import BoundaryScanner
 from ._stream import BodyStream, LimitedStream
@@ -82,6 +82,7 @@ class BodyPartReader:
         subtype: str = "mixed",
         default_charset: str | None = None,
         max_decompressed_size: int = DEFAULT_MAX_DECOMPRESSED_SIZE,
+        max_read_size: int | None = None,
     ) -> None:
         self.headers: CIMultiDictProxy[str] = (
             headers
@@ -92,6 +93,7 @@ class BodyPartReader:
         self._is_form_data = subtype == "form-data"
         self._default_charset = default_charset
         self._max_decompressed_size = max_decompressed_size
+        self._max_read_size = max_read_size
         self._at_eof = False
 
     def at_eof(self) -> bool:
@@ -111,10 +113,14 @@ class BodyPartReader:
     async def read(self, *, decode: bool = False) -> bytes:
         """The whole (remaining) body; decoded as ``decode()`` does if ``decode``.
 
-        This buffers the part in memory; read_form() and read_chunk() do not.
+        This buffers the part in memory, so it is bounded by ``max_read_size``
+        (RequestBodyTooLarge: a 413 from the server); read_chunk() is not.
         """
+        limit = self._max_read_size
         data = bytearray()
         while chunk := await self.read_chunk(self.chunk_size):
+            if limit is not None and len(data) + len(chunk) > limit:  # before keeping it
+                raise RequestBodyTooLarge(limit, len(data) + len(chunk))
             data += chunk
         return self.decode(bytes(data)) if decode else bytes(data)
 
@@ -199,7 +205,9 @@ class MultipartReader:
     """Reads a ``multipart/*`` body part by part.
 
     Beyond aiohttp's ``(headers, content)``, keyword-only limits: ``max_size`` bounds the
-    bytes read from ``content`` (RequestBodyTooLarge), ``max_parts`` the number of parts,
+    bytes read from ``content`` (RequestBodyTooLarge), ``max_part_size`` what one
+    part's whole-part ``read()`` (and text, json, form) may buffer, as aiohttp
+    bounds it by ``client_max_size``, ``max_parts`` the number of parts,
     ``max_part_headers`` / ``max_header_line`` each part's header block.
     """
 
@@ -211,6 +219,7 @@ class MultipartReader:
         content: BodyStream,
         *,
         max_size: int | None = None,
+        max_part_size: int | None = None,
         max_parts: int | None = None,
         max_part_headers: int = 32,
         max_header_line: int = 8190,
@@ -238,6 +247,7 @@ class MultipartReader:
             content = LimitedStream(content, max_size)
         self._content = content
         self._limits = (max_parts, max_part_headers, max_header_line, max_decompressed_size)
+        self._max_part_size = max_part_size
         self._scanner = BoundaryScanner(
             content,
             boundary.encode("ascii"),
@@ -282,6 +292,7 @@ class MultipartReader:
             part = type(self)(
                 headers,
                 content,
+                max_part_size=self._max_part_size,
                 max_parts=max_parts,
                 max_part_headers=max_part_headers,
                 max_header_line=max_header_line,
@@ -293,6 +304,7 @@ class MultipartReader:
                 content,
                 subtype=self._subtype,
                 max_decompressed_size=max_decompressed,
+                max_read_size=self._max_part_size,
             )
         self._last = part
         return part

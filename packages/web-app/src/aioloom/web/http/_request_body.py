@@ -155,8 +155,11 @@ class RequestBody:
         return self._post
 
     async def multipart(self) -> MultipartReader:
-        """A streaming reader over a ``multipart/*`` body."""
-        return MultipartReader(self._head.headers, self._payload)
+        """A streaming reader over a ``multipart/*`` body; a part read whole is bounded by
+        ``client_max_size`` (413), as in aiohttp, a part read in chunks is not."""
+        return MultipartReader(
+            self._head.headers, self._payload, max_part_size=self._client_max_size or None
+        )
 
     async def release(self) -> None:
         """Read and discard the rest of the body."""

@@ -440,3 +440,23 @@ async def test_curl_path_as_is_traversals(aioloom_client: AioloomClient, tree: T
         assert SECRET not in body
     code, body = await curl_get(base + "/static/hello.txt")
     assert (code, body) == (200, b"hello static\n")
+
+
+async def test_a_static_resource_subclass_the_aiohttp_way(
+    aioloom_client: AioloomClient, tree: Tree
+) -> None:
+    # aiohttp-devtools' pattern: made without a handler factory, _handle extended.
+    class Tagged(web.StaticResource):
+        async def _handle(self, request: web.Request) -> web.StreamResponse:
+            response = await super()._handle(request)
+            response.headers["X-Tagged"] = "yes"
+            return response
+
+    app = web.Application()
+    app.router.register_resource(Tagged("/tagged", tree.root, name="tagged"))
+    assert isinstance(app.router.add_static("/plain", tree.root), web.StaticResource)
+    client = await aioloom_client(app)
+    response = await client.get("/tagged/hello.txt")
+    assert (response.status, response.headers.get("X-Tagged")) == (200, "yes")
+    assert await response.read() == b"hello static\n"
+    assert (await client.get("/plain/hello.txt")).headers.get("X-Tagged") is None

@@ -169,15 +169,6 @@ def test_runserver_serves_and_reloads_the_app(adev: Adev, tmp_path: Path) -> Non
     assert b"Restarting dev server" in out + err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "aioloom.web.StaticResource(prefix, directory, ...) requires handler_factory= and "
-        "has no _handle(request) that serves the file: aiohttp-devtools' "
-        "CustomStaticResource(web.StaticResource) calls super().__init__(prefix, directory, "
-        "name=, follow_symlinks=) and overrides _handle, calling super()._handle(request)"
-    ),
-)
 def test_runserver_serves_static_files(adev: Adev, tmp_path: Path) -> None:
     (tmp_path / "static").mkdir()
     (tmp_path / "static" / "index.html").write_text("<html><body>static</body></html>")

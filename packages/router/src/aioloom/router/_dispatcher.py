@@ -7,7 +7,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from yarl import URL
 
@@ -66,7 +66,11 @@ class UrlDispatcher(Mapping[str, AbstractResource[H]]):
     ``static_handler_factory`` makes the GET/HEAD handler of each static resource
     (the router resolves files safely; serving bytes is the caller's job).
     ``error_factory`` makes the ``http_exception`` of a 404/405 MatchInfo.
+    ``add_static`` makes instances of ``static_resource_class`` (a subclass may
+    name its own StaticResource subclass).
     """
+
+    static_resource_class: ClassVar[type[StaticResource[Any]]] = StaticResource
 
     def __init__(
         self,
@@ -387,7 +391,7 @@ class UrlDispatcher(Mapping[str, AbstractResource[H]]):
                 "(the router resolves files; the web layer serves them)"
             )
         self._check_not_frozen()
-        resource = StaticResource(
+        resource: StaticResource[H] = self.static_resource_class(
             prefix,
             path,
             handler_factory=factory,

@@ -14,7 +14,6 @@ from aioloom.router import (
     Route,
     RouteDef,
     StaticDef,
-    StaticResource,
     delete,
     get,
     head,
@@ -40,6 +39,7 @@ from .application._routing import (
     RouteTableDef,
     UrlDispatcher,
 )
+from .application._static_handler import StaticResource
 from .application._typedefs import Handler, Middleware
 from .application._view import AbstractView, View
 from .bodies._content_disposition import content_disposition_filename, parse_content_disposition

@@ -10,7 +10,7 @@ from __future__ import annotations
 from aioloom import router as _router
 
 from ..http._exceptions import HTTPException, HTTPMethodNotAllowed, HTTPNotFound
-from ._static_handler import make_static_handler
+from ._static_handler import StaticResource, make_static_handler
 from ._typedefs import Handler
 
 __all__ = [
@@ -35,6 +35,8 @@ def http_error(status: int, method: str, allowed_methods: frozenset[str]) -> HTT
 
 class UrlDispatcher(_router.UrlDispatcher[Handler]):
     """aiohttp's ``UrlDispatcher``: add routes, ``await resolve(request)``, build URLs."""
+
+    static_resource_class = StaticResource
 
     def __init__(self) -> None:
         super().__init__(static_handler_factory=make_static_handler, error_factory=http_error)

@@ -39,6 +39,8 @@ def load_app(entry: str, extra: list[str], parser: argparse.ArgumentParser) -> A
     module_name, sep, attribute = entry.partition(":")
     if not sep or not module_name or not attribute:
         parser.error(f"entry-func must look like 'package.module:factory', got {entry!r}")
+    if module_name.startswith("."):
+        parser.error("relative module names not supported")  # (aiohttp's words)
     if "." not in sys.path and "" not in sys.path:
         sys.path.insert(0, ".")
     try:

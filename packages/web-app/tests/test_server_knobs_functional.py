@@ -95,7 +95,8 @@ def test_long_timeouts_are_rounded_up_to_whole_seconds() -> None:
         ({"runner": {"keepalive_timeout": -1}}, ValueError, "keepalive_timeout must be"),
         ({"runner": {"max_headers": "10"}}, ValueError, "max_headers must be"),
         ({"runner": {"tcp_keepalive": 1}}, ValueError, "tcp_keepalive must be True or False"),
-        ({"runner": {"logger": "aioloom"}}, ValueError, "logger must be a logging.Logger"),
+        ({"runner": {"logger": "aioloom"}}, ValueError, "logger must be a logger"),
+        ({"runner": {"timeout_ceil_threshold": "soon"}}, ValueError, "timeout_ceil_threshold"),
     ],
 )
 async def test_a_bad_knob_fails_at_setup_before_anything_listens(
@@ -123,3 +124,18 @@ async def test_web_server_checks_its_keywords_when_made() -> None:
     with pytest.raises(TypeError, match="unexpected keyword argument 'max_field'"):
         web.Server(handler, max_field=10)
     web.Server(handler, max_field_size=10, read_bufsize=1024, lingering_time=0.5)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("value", "expected"), [(2, 2.0), (None, 5.0), ("2", 2.0)])
+async def test_timeout_ceil_threshold_is_read_as_aiohttp_reads_it(
+    value: object, expected: float
+) -> None:
+    app = web.Application(handler_args={"timeout_ceil_threshold": value})
+    runner = web.AppRunner(app)
+    await runner.setup()
+    try:
+        assert runner.server is not None
+        assert runner.server()._timeout_ceil_threshold == expected
+    finally:
+        await runner.cleanup()

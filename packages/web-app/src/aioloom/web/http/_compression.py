@@ -138,7 +138,16 @@ _Factory = Callable[[int | None], Compressor]
 
 
 def _load_factories() -> dict[str, _Factory]:
-    factories: dict[str, _Factory] = {}
+    # The server's preference when the client's q-values tie: deflate, then gzip,
+    # as aiohttp picks (its server makes no other coding); br and zstd only when
+    # the client ranks them higher, or names only them.
+    factories: dict[str, _Factory] = {
+        "deflate": lambda strategy: _ZlibCompressor(zlib.MAX_WBITS, strategy),
+        "gzip": lambda strategy: _ZlibCompressor(16 + zlib.MAX_WBITS, strategy),
+    }
+    brotli = _import_first("brotli", "brotlicffi")
+    if brotli is not None:
+        factories["br"] = lambda _: _BrotliCompressor(brotli)
     zstd = _import_first("compression.zstd")
     if zstd is not None:
         factories["zstd"] = lambda _: _StdlibZstdCompressor(zstd)
@@ -146,12 +155,6 @@ def _load_factories() -> dict[str, _Factory]:
         zstandard = _import_first("zstandard")
         if zstandard is not None:
             factories["zstd"] = lambda _: _ZstandardCompressor(zstandard)
-    brotli = _import_first("brotli", "brotlicffi")
-    if brotli is not None:
-        factories["br"] = lambda _: _BrotliCompressor(brotli)
-    # deflate before gzip: aiohttp's choice when a client accepts both equally.
-    factories["deflate"] = lambda strategy: _ZlibCompressor(zlib.MAX_WBITS, strategy)
-    factories["gzip"] = lambda strategy: _ZlibCompressor(16 + zlib.MAX_WBITS, strategy)
     return factories
 
 

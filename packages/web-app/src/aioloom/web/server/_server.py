@@ -43,8 +43,7 @@ class Server:
         access_log: logging.Logger | None = kwargs.pop("access_log", access_logger)
         log_format: str = kwargs.pop("access_log_format", AccessLogger.LOG_FORMAT)
         kwargs.pop("loop", None)  # (aiohttp's deprecated loop argument)
-        validate_settings(kwargs)
-        self._kwargs = kwargs
+        self._kwargs = validate_settings(kwargs)
         self._kwargs["handler_cancellation"] = handler_cancellation
         self._kwargs["access_logger"] = (
             None if access_log is None else access_log_class(access_log, log_format)

@@ -8,7 +8,7 @@ would fail every accepted connection instead, silently.
 
 from __future__ import annotations
 
-import logging
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -49,15 +49,33 @@ KNOBS: Mapping[str, _Knob] = {
     "auto_decompress": _FLAG,
     "max_decompressed_size": _number(1, integer=True),
     "timeout_ceil_threshold": _number(0),
-    "logger": _Knob(logging.Logger, lambda v: True, "a logging.Logger"),
+    # Any logger-like object (a Logger, a LoggerAdapter, a test double), as aiohttp.
+    "logger": _Knob(
+        object,
+        lambda v: all(callable(getattr(v, m, None)) for m in ("debug", "error", "exception")),
+        "a logger (debug, error and exception methods)",
+    ),
     "handler_cancellation": _FLAG,
     "debug": _FLAG,
 }
 
 
-def validate_settings(settings: Mapping[str, Any], *, owner: str = "web.Server()") -> None:
-    """Raise for an unknown knob or a value it cannot take."""
-    for name, value in settings.items():
+def validate_settings(
+    settings: Mapping[str, Any], *, owner: str = "web.Server()"
+) -> dict[str, Any]:
+    """The settings to use; raises for an unknown knob or a value it cannot take.
+
+    ``timeout_ceil_threshold`` is read as aiohttp reads it: None means the default
+    and a numeric string its number.
+    """
+    normalized = dict(settings)
+    threshold = normalized.get("timeout_ceil_threshold", 0.0)
+    if threshold is None:
+        del normalized["timeout_ceil_threshold"]
+    elif isinstance(threshold, str):
+        with contextlib.suppress(ValueError):  # else reported below, with the knob's rule
+            normalized["timeout_ceil_threshold"] = float(threshold)
+    for name, value in normalized.items():
         knob = KNOBS.get(name)
         if knob is None:
             known = ", ".join(sorted(KNOBS))
@@ -70,3 +88,4 @@ def validate_settings(settings: Mapping[str, Any], *, owner: str = "web.Server()
             or not knob.check(value)
         ):
             raise ValueError(f"{owner}: {name} must be {knob.rule}, not {value!r}")
+    return normalized

@@ -16,9 +16,7 @@ Rules, in order of importance:
 from __future__ import annotations
 
 import asyncio
-import traceback
 from collections.abc import Awaitable, Callable
-from html import escape
 from typing import Any, Protocol
 
 from aioloom.http_parser import (
@@ -37,6 +35,7 @@ from ..http._response import Response
 from ..http._stream_response import StreamResponse
 from ..http._streams import EMPTY_PAYLOAD, PayloadAccessError, RequestPayloadError, StreamReader
 from ._connection import Connection
+from ._error_page import error_page
 from ._foreign import explain as explain_foreign
 
 __all__ = ["RequestHandler"]
@@ -183,6 +182,9 @@ class RequestHandler(Connection):
                 raise
             except ConnectionError:
                 return  # the peer went away mid-request
+            except TimeoutError as exc:  # a deadline inside the handler: 504, as aiohttp
+                self._logger.debug("Request handler timed out.", exc_info=exc)
+                response = error_page(504, request.headers.get("Accept", ""), None, False)
             except RequestPayloadError as exc:  # a malformed body, left uncaught
                 response = _fresh(HTTPBadRequest(text=f"400: {exc}"))
             except RequestBodyTooLarge as exc:  # from a handler's streaming multipart read
@@ -349,16 +351,8 @@ class RequestHandler(Connection):
             explain_foreign(exc),  # aiohttp's objects behind the error: say so and the fix
             exc_info=exc,
         )
-        if self._debug:
-            text = "".join(traceback.format_exception(exc))
-            body = f"<h1>500 Internal Server Error</h1><pre>{escape(text)}</pre>"
-            response = Response(status=500, text=body, content_type="text/html")
-        else:
-            response = Response(
-                status=500, text="500 Internal Server Error\n\nServer got itself in trouble"
-            )
-        response.force_close()
-        return response
+        debug = self._debug or self._loop.get_debug()
+        return error_page(500, request.headers.get("Accept", ""), exc, debug)
 
     def _reject(self, error: HttpParserError) -> None:
         """A malformed request: answer with the parser's status after what's queued, close.

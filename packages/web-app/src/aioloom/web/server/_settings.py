@@ -23,10 +23,8 @@ class _Knob:
     rule: str
 
 
-def _number(minimum: float, *, integer: bool = False, above: bool = False) -> _Knob:
+def _number(minimum: float, *, integer: bool = False) -> _Knob:
     kind: tuple[type, ...] = (int,) if integer else (int, float)
-    if above:
-        return _Knob(kind, lambda v: v > minimum, f"a number above {minimum}")
     return _Knob(kind, lambda v: v >= minimum, f"a number >= {minimum}")
 
 
